@@ -1,0 +1,119 @@
+import type {
+  Account,
+  AccountAssignment,
+  Group,
+  GroupMembership,
+  OrganizationalUnit,
+  PermissionSet,
+  PrincipalType,
+  User,
+} from './model.js';
+import type { Plan } from './plan-types.js';
+import type { RuleSet } from './rules/schema.js';
+import type { WorkItem } from './scope.js';
+
+/**
+ * The ports the core owns (STYLE §2). Adapters in `shared/adapters` implement them with the AWS
+ * SDK; tests use the in-memory fakes in `test/support/fakes`. Lookups of things that do not exist
+ * return `undefined`; every other failure throws.
+ */
+
+export interface OrganizationsPort {
+  /** Every OU and the root, with parent ids (the whole tree; cache it). */
+  listOrganizationalUnits(): Promise<OrganizationalUnit[]>;
+  /** Every account with its parent; tags only when asked, since they cost one call per account. */
+  listAccounts(options: { readonly withTags: boolean }): Promise<Account[]>;
+  /** One account with its parent (`ListParents`) and, when asked, its tags; `undefined` if unknown. */
+  describeAccount(accountId: string, options: { readonly withTags: boolean }): Promise<Account | undefined>;
+}
+
+export interface IdentityStorePort {
+  /** `GetGroupId` by `displayName`; `undefined` when there is no such group. */
+  getGroupIdByDisplayName(displayName: string): Promise<string | undefined>;
+  /** `GetUserId` by `userName`; `undefined` when there is no such user. */
+  getUserIdByUserName(userName: string): Promise<string | undefined>;
+  describeGroup(groupId: string): Promise<Group | undefined>;
+  describeUser(userId: string): Promise<User | undefined>;
+  listUsers(): Promise<User[]>;
+  listGroups(): Promise<Group[]>;
+  /** Memberships of one user, with `membershipId`. */
+  listGroupMembershipsForMember(userId: string): Promise<GroupMembership[]>;
+  /** Members of one group, with `membershipId`. */
+  listGroupMemberships(groupId: string): Promise<GroupMembership[]>;
+  /** Adds a user to a group; an existing membership counts as done. */
+  createGroupMembership(groupId: string, userId: string): Promise<void>;
+  /** Removes a membership; one that is already gone counts as done. */
+  deleteGroupMembership(membershipId: string): Promise<void>;
+}
+
+export interface SsoAdminPort {
+  listPermissionSets(): Promise<PermissionSet[]>;
+  /** Every direct assignment on one account (`ListPermissionSetsProvisionedToAccount` + `ListAccountAssignments`). */
+  listAccountAssignments(accountId: string): Promise<AccountAssignment[]>;
+  /**
+   * Every direct assignment of one principal (`ListAccountAssignmentsForPrincipal`). Only the
+   * management account may call it; throws {@link PrincipalListingUnavailableError} when the caller
+   * cannot, so that the caller can scan accounts instead.
+   */
+  listAccountAssignmentsForPrincipal(principalType: PrincipalType, principalId: string): Promise<AccountAssignment[]>;
+  /** Resolves once the request status is `SUCCEEDED`; throws {@link AssignmentOperationError} on `FAILED`. */
+  createAccountAssignment(assignment: AccountAssignment): Promise<void>;
+  /** Resolves once deleted, or when the principal or the assignment is already gone. */
+  deleteAccountAssignment(assignment: AccountAssignment): Promise<void>;
+}
+
+/** A rules document that was refused, with where and why. */
+export interface RulesRejection {
+  readonly document: string;
+  readonly message: string;
+  /** The version kept in force instead, when there is one. */
+  readonly fallbackVersion?: number;
+}
+
+export interface RulesLoadResult {
+  readonly ruleSet: RuleSet;
+  /** Documents whose newest version was invalid (the last valid version is in force). */
+  readonly rejections: readonly RulesRejection[];
+}
+
+export interface RulesSourcePort {
+  /**
+   * Loads and validates every rules document. Throws {@link RulesUnavailableError} when no valid
+   * rule set can be formed (no document at all counts: it is never read as "revoke everything").
+   */
+  load(): Promise<RulesLoadResult>;
+}
+
+export interface WorkQueuePort {
+  enqueue(items: readonly WorkItem[]): Promise<void>;
+}
+
+/** Detail types emitted on the custom bus. */
+export type LifecycleEventType =
+  | 'Assignment Created'
+  | 'Assignment Deleted'
+  | 'Membership Added'
+  | 'Membership Removed'
+  | 'Offboarding Completed'
+  | 'Reconcile Blocked'
+  | 'Rules Rejected';
+
+export interface LifecycleEvent {
+  readonly detailType: LifecycleEventType;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+export interface EventPublisherPort {
+  publish(events: readonly LifecycleEvent[]): Promise<void>;
+}
+
+export interface NotifierPort {
+  notify(
+    subject: string,
+    summary: { readonly scope: string; readonly plan: Plan; readonly applied: boolean },
+  ): Promise<void>;
+}
+
+export interface ClockPort {
+  now(): number;
+}
