@@ -1,0 +1,97 @@
+import type { Snapshot } from '../shared/domain/snapshot.js';
+
+/**
+ * The local AWS emulator's programmatic interface. The emulator is a development and test tool:
+ * the CLI (`emulator`, `simulate`, the demo), tests and benchmarks use it; production code
+ * (`shared/`, `functions/`, `infra/`) never imports it and reaches it only through SDK endpoints.
+ */
+
+/** A scripted fault: the next `count` calls of `operation` (e.g. `CreateAccountAssignment`) fail with `error`. */
+export interface ScriptedFault {
+  readonly operation: string;
+  /** AWS error code, e.g. `ThrottlingException`, `ConflictException`, `InternalServerException`, `AccessDeniedException`. */
+  readonly error: string;
+  readonly count: number;
+  /** HTTP status to answer with (default: 400, or 500 for `InternalServerException`/`ServiceUnavailable`). */
+  readonly status?: number;
+}
+
+export interface FaultOptions {
+  /** Probability (0–1) that any call fails with a retryable error (throttle, conflict or 5xx). */
+  readonly rate?: number;
+  /** Deterministic seed for the random faults. */
+  readonly seed?: number;
+  readonly scripted?: readonly ScriptedFault[];
+  /** Assignment requests whose status should end `FAILED` with this reason (matched by account id). */
+  readonly failAssignmentsOnAccounts?: readonly string[];
+}
+
+export interface EmulatorOptions {
+  readonly snapshot: Snapshot;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Emulated latency of one assignment create or delete, in emulated milliseconds (default 1000). */
+  readonly assignmentLatencyMs?: number;
+  /** Emulated time runs this many times faster than wall time (default 1). */
+  readonly timeScale?: number;
+  /** Largest page any list operation returns, whatever `MaxResults` asks (default 5). */
+  readonly pageSize?: number;
+  /** Identity Center quota model (DESIGN §8); `false` turns throttling off. Default on. */
+  readonly quotas?:
+    | false
+    | {
+        /** Requests per emulated second across sso-admin and identitystore (default 20). */
+        readonly tps?: number;
+        /** Outstanding `CreateAccountAssignment` requests (default 10). */
+        readonly outstandingCreates?: number;
+      };
+  readonly faults?: FaultOptions;
+  /** SSM parameters to seed (rules documents), with their full names. */
+  readonly parameters?: readonly { readonly name: string; readonly value: string }[];
+  /** `ListAccountAssignmentsForPrincipal` answers AccessDenied, as for a delegated administrator (default false). */
+  readonly delegatedAdministrator?: boolean;
+}
+
+/** Per-operation call counts and the throttles and conflicts the emulator answered. */
+export interface EmulatorStats {
+  readonly calls: Readonly<Record<string, number>>;
+  readonly throttled: number;
+  readonly conflicts: number;
+  readonly faultsInjected: number;
+}
+
+/** In-process access to the emulated world, for tests, `simulate` and the demo. */
+export interface EmulatorWorld {
+  /** The current state in the snapshot format (assignments included; in-flight requests excluded). */
+  exportSnapshot(): Snapshot;
+  createAccount(account: { id: string; name: string; email: string; parentId?: string; tags?: Record<string, string> }): void;
+  moveAccount(accountId: string, destinationParentId: string): void;
+  setAccountStatus(accountId: string, status: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE'): void;
+  removeAccount(accountId: string): void;
+  tagAccount(accountId: string, tags: Record<string, string>): void;
+  untagAccount(accountId: string, keys: readonly string[]): void;
+  createUser(user: Snapshot['users'][number]): void;
+  updateUser(userId: string, changes: Partial<Omit<Snapshot['users'][number], 'id'>>): void;
+  deleteUser(userId: string): void;
+  createGroup(group: { id: string; displayName: string }): void;
+  deleteGroup(groupId: string): void;
+  addGroupMember(groupId: string, userId: string): void;
+  removeGroupMember(groupId: string, userId: string): void;
+  putParameter(name: string, value: string): void;
+  deleteParameter(name: string): void;
+}
+
+export interface RunningEmulator {
+  /** `http://127.0.0.1:<port>`: one endpoint for every emulated service. */
+  readonly endpoint: string;
+  readonly world: EmulatorWorld;
+  stats(): EmulatorStats;
+  resetStats(): void;
+  /** Replace the fault configuration at run time. */
+  setFaults(faults: FaultOptions): void;
+  /** Resolves when no assignment request is in flight. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
