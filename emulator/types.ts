@@ -66,7 +66,13 @@ export interface EmulatorStats {
 export interface EmulatorWorld {
   /** The current state in the snapshot format (assignments included; in-flight requests excluded). */
   exportSnapshot(): Snapshot;
-  createAccount(account: { id: string; name: string; email: string; parentId?: string; tags?: Record<string, string> }): void;
+  createAccount(account: {
+    id: string;
+    name: string;
+    email: string;
+    parentId?: string;
+    tags?: Record<string, string>;
+  }): void;
   moveAccount(accountId: string, destinationParentId: string): void;
   setAccountStatus(accountId: string, status: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE'): void;
   removeAccount(accountId: string): void;

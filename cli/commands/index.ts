@@ -1,0 +1,17 @@
+import type { CliCommand } from '../command.js';
+import { emulatorCommand } from './emulator.js';
+import { planCommand } from './plan.js';
+import { publishCommand } from './publish.js';
+import { schemaCommand } from './schema.js';
+import { snapshotCommand } from './snapshot.js';
+import { validateCommand } from './validate.js';
+
+/** Every verb, in the order `--help` lists them. A new verb is one file and one line here. */
+export const COMMANDS: readonly CliCommand[] = [
+  validateCommand,
+  schemaCommand,
+  planCommand,
+  snapshotCommand,
+  publishCommand,
+  emulatorCommand,
+];

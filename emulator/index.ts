@@ -1,0 +1,106 @@
+import { parseSnapshot } from '../shared/domain/snapshot.js';
+import { createAssignmentRequests } from './assignment-requests.js';
+import { createClock } from './clock.js';
+import { createFaultInjector } from './faults.js';
+import { createIdentityStoreService } from './identity-store.js';
+import { createOrganizationsService } from './organizations.js';
+import { createRequestBudget, quotaSettings, rateExceeded } from './quota.js';
+import { createDispatcher, startHttpServer } from './server.js';
+import type { ServiceSettings } from './service.js';
+import { createSsmService } from './ssm.js';
+import { createSsoAdminService } from './sso-admin.js';
+import { createStatsRecorder } from './stats.js';
+import type { EmulatorOptions, RunningEmulator } from './types.js';
+import { createWorldApi, WorldState } from './world.js';
+
+export type {
+  EmulatorOptions,
+  EmulatorStats,
+  EmulatorWorld,
+  FaultOptions,
+  RunningEmulator,
+  ScriptedFault,
+} from './types.js';
+
+const DEFAULT_LATENCY_MS = 1000;
+const DEFAULT_PAGE_SIZE = 5;
+
+/**
+ * Starts the local AWS emulator (Organizations, Identity Store, SSO Admin, SSM) on loopback.
+ *
+ * @example
+ * const emulator = await startEmulator({ snapshot, timeScale: 100 });
+ * const client = new SSOAdminClient({ endpoint: emulator.endpoint, region: 'us-east-1',
+ *   credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+ * // … drive the client …
+ * await emulator.settle();
+ * await emulator.close();
+ */
+export const startEmulator = async (options: EmulatorOptions): Promise<RunningEmulator> => {
+  const snapshot = parseSnapshot(options.snapshot, 'emulator seed');
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1)
+    throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
+  const latencyMs = options.assignmentLatencyMs ?? DEFAULT_LATENCY_MS;
+  if (!(latencyMs >= 0)) throw new RangeError(`assignmentLatencyMs must not be negative, got ${latencyMs}`);
+
+  const clock = createClock(options.timeScale ?? 1);
+  const state = new WorldState(snapshot, clock.now());
+  const requests = createAssignmentRequests(state, { latencyMs, now: clock.now });
+  const world = createWorldApi(state, { now: clock.now, beforeRead: () => requests.advance(clock.now()) });
+  for (const parameter of options.parameters ?? []) world.putParameter(parameter.name, parameter.value);
+
+  const faults = createFaultInjector(options.faults);
+  const quotas = quotaSettings(options.quotas);
+  const budget = createRequestBudget(clock, quotas.tps);
+  const stats = createStatsRecorder();
+  const settings: ServiceSettings = { clock, pageSize };
+  const onInternalError = (error: unknown): void => {
+    console.error('emulator: internal error', error);
+  };
+
+  const dispatch = createDispatcher({
+    services: [
+      createOrganizationsService(state, settings),
+      createIdentityStoreService(state, settings),
+      createSsoAdminService(state, settings, {
+        requests,
+        faults,
+        quotas,
+        delegatedAdministrator: options.delegatedAdministrator ?? false,
+      }),
+      createSsmService(state, settings),
+    ],
+    stats,
+    onInternalError,
+    beforeCall: (family, operation) => {
+      requests.advance(clock.now());
+      if (family === 'organizations') return;
+      faults.check(family, operation);
+      if (family !== 'ssm' && !budget.take()) throw rateExceeded();
+    },
+  });
+
+  const server = await startHttpServer(dispatch, {
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    onInternalError,
+  });
+
+  return {
+    endpoint: server.endpoint,
+    world,
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    setFaults: (next) => faults.configure(next),
+    settle: async () => {
+      for (;;) {
+        requests.advance(clock.now());
+        const due = requests.nextDueAt();
+        if (due === undefined) return;
+        await clock.sleepUntil(due);
+      }
+    },
+    close: () => server.close(),
+  };
+};

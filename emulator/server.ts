@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsServiceError } from './errors.js';
+import { type JsonObject, RequestInput, type ServiceDefinition, type ServiceFamily } from './service.js';
+import type { StatsRecorder } from './stats.js';
+
+/**
+ * The AWS JSON 1.1 front door: `POST /` with `X-Amz-Target: <Prefix>.<Operation>`. One endpoint
+ * serves every emulated service; the target prefix picks the service.
+ */
+
+const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+/** Each service's name for a malformed request. */
+const VALIDATION_CODE: Readonly<Record<ServiceFamily, string>> = {
+  organizations: 'InvalidInputException',
+  identitystore: 'ValidationException',
+  'sso-admin': 'ValidationException',
+  ssm: 'ValidationException',
+};
+
+export interface DispatchResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export interface DispatcherOptions {
+  readonly services: readonly ServiceDefinition[];
+  readonly stats: StatsRecorder;
+  /** Runs after the call is counted and before the operation: lands due work, injects faults, takes quota. */
+  readonly beforeCall: (family: ServiceFamily, operation: string) => void;
+  /** Receives errors that are emulator bugs rather than modeled AWS errors. */
+  readonly onInternalError: (error: unknown) => void;
+}
+
+export type Dispatcher = (target: string | undefined, body: string) => DispatchResponse;
+
+const errorResponse = (error: AwsServiceError): DispatchResponse => ({
+  status: error.status,
+  headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-errortype': error.code, 'x-amzn-requestid': randomUUID() },
+  body: JSON.stringify({ __type: error.code, message: error.message, Message: error.message, ...error.fields }),
+});
+
+const parseBody = (body: string): JsonObject => {
+  if (body.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    throw new AwsServiceError('SerializationException', 'The request body is not valid JSON.', { cause: error });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new AwsServiceError('SerializationException', 'The request body must be a JSON object.');
+  }
+  return parsed as JsonObject;
+};
+
+export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
+  const byPrefix = new Map(options.services.map((s) => [s.targetPrefix, s]));
+  return (target, body) => {
+    try {
+      const dot = target?.lastIndexOf('.') ?? -1;
+      const service = target === undefined || dot < 0 ? undefined : byPrefix.get(target.slice(0, dot));
+      const operationName = target?.slice(dot + 1) ?? '';
+      const operation = service?.operations[operationName];
+      if (service === undefined || operation === undefined) {
+        throw new AwsServiceError(
+          'UnknownOperationException',
+          `The emulator does not implement ${target ?? '(no X-Amz-Target)'}.`,
+        );
+      }
+      options.stats.call(operationName);
+      const input = new RequestInput(
+        parseBody(body),
+        (message) => new AwsServiceError(VALIDATION_CODE[service.family], message),
+      );
+      options.beforeCall(service.family, operationName);
+      const output = operation(input);
+      return {
+        status: 200,
+        headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-requestid': randomUUID() },
+        body: JSON.stringify(output ?? {}),
+      };
+    } catch (error) {
+      if (error instanceof AwsServiceError) {
+        options.stats.error(error.origin);
+        return errorResponse(error);
+      }
+      options.onInternalError(error);
+      const message = error instanceof Error ? error.message : String(error);
+      return errorResponse(
+        new AwsServiceError('InternalServerException', `Emulator error: ${message}`, { status: 500 }),
+      );
+    }
+  };
+};
+
+const readBody = (request: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+
+const send = (response: ServerResponse, result: DispatchResponse): void => {
+  response.writeHead(result.status, { ...result.headers, 'content-length': Buffer.byteLength(result.body) });
+  response.end(result.body);
+};
+
+export interface HttpServer {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+export const startHttpServer = async (
+  dispatch: Dispatcher,
+  options: { readonly host: string; readonly port: number; readonly onInternalError: (error: unknown) => void },
+): Promise<HttpServer> => {
+  const server: Server = createServer((request, response) => {
+    if (request.method !== 'POST' || (request.url ?? '/').split('?')[0] !== '/') {
+      request.resume();
+      send(
+        response,
+        errorResponse(new AwsServiceError('UnknownOperationException', 'Only POST / is served.', { status: 404 })),
+      );
+      return;
+    }
+    readBody(request).then(
+      (body) => {
+        const target = request.headers['x-amz-target'];
+        send(response, dispatch(Array.isArray(target) ? target[0] : target, body));
+      },
+      (error: unknown) => {
+        options.onInternalError(error);
+        response.destroy();
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    endpoint: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // SDK clients keep connections alive; without this, close() would wait for them to time out.
+        server.closeAllConnections();
+      }),
+  };
+};

@@ -1,0 +1,49 @@
+/**
+ * Classification of AWS SDK errors by their service error code (the SDK sets `name` to it) and
+ * HTTP status, so that adapters do not depend on one client's exception classes.
+ */
+
+interface AwsErrorShape {
+  readonly name?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+export const awsErrorName = (error: unknown): string | undefined => {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const name = (error as AwsErrorShape).name;
+  return typeof name === 'string' ? name : undefined;
+};
+
+export const isAwsError = (error: unknown, ...names: readonly string[]): boolean => {
+  const name = awsErrorName(error);
+  return name !== undefined && names.includes(name);
+};
+
+const httpStatus = (error: unknown): number | undefined =>
+  typeof error === 'object' && error !== null ? (error as AwsErrorShape).$metadata?.httpStatusCode : undefined;
+
+/**
+ * Errors worth another attempt after a pause: conflicts with a concurrent write (Identity Center
+ * documents ConflictException as retryable with backoff), throttles under either service's name,
+ * and server-side failures.
+ */
+const RETRYABLE = new Set([
+  'ConflictException',
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'InternalServerException',
+  'InternalFailure',
+  'ServiceException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+]);
+
+export const isRetryableAwsError = (error: unknown): boolean => {
+  const name = awsErrorName(error);
+  if (name !== undefined && RETRYABLE.has(name)) return true;
+  const status = httpStatus(error);
+  return status !== undefined && (status === 429 || status >= 500);
+};

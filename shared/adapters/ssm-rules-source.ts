@@ -1,0 +1,138 @@
+import {
+  GetParameterHistoryCommand,
+  GetParametersByPathCommand,
+  type Parameter,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import { RulesUnavailableError, RulesValidationError } from '../domain/errors.js';
+import type { RulesLoadResult, RulesRejection, RulesSourcePort } from '../domain/ports.js';
+import type { RuleSet } from '../domain/rules/schema.js';
+import { collectPages } from './paginate.js';
+
+/** One rules document as stored: its parameter name and its text (YAML or JSON). */
+export interface RulesDocumentSource {
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface RulesIssue {
+  readonly document: string;
+  readonly path: string;
+  readonly line?: number;
+  readonly message: string;
+}
+
+/**
+ * Merges and validates a set of documents (`loadRuleSet` in `shared/domain/rules/load.ts`). Typed
+ * by shape only, so that this adapter does not depend on that module's file.
+ */
+export type ValidateRuleSet = (
+  sources: RulesDocumentSource[],
+) => { readonly ok: true; readonly ruleSet: RuleSet } | { readonly ok: false; readonly issues: readonly RulesIssue[] };
+
+/** Validates one document on its own (`parseRulesDocument`). */
+export type CheckRulesDocument = (
+  source: RulesDocumentSource,
+) => { readonly ok: true } | { readonly ok: false; readonly issues: readonly RulesIssue[] };
+
+export interface SsmRulesSourceOptions {
+  /** The parameter path that holds the documents, e.g. `/idc-lifecycle/rules/`. */
+  readonly path: string;
+  readonly validate: ValidateRuleSet;
+  readonly checkDocument: CheckRulesDocument;
+}
+
+interface ChosenDocument {
+  readonly source: RulesDocumentSource;
+  readonly rejection?: RulesRejection;
+}
+
+const describeIssues = (issues: readonly RulesIssue[]): string => new RulesValidationError(issues).message;
+
+/**
+ * {@link RulesSourcePort} over SSM Parameter Store (DESIGN §4 invariant 2). Every parameter under
+ * the path is a document. A document whose newest version is invalid is replaced by its newest
+ * valid version from the parameter history and reported as a rejection; one with no valid version
+ * is left out. No document at all, or none valid, is an error and never an empty rule set, so that
+ * deleting every document can never read as "revoke everything".
+ *
+ * @example
+ * const rules = new SsmRulesSource(clients.ssm, { path: '/idc-lifecycle/rules/', validate: loadRuleSet, checkDocument: parseRulesDocument });
+ * const { ruleSet, rejections } = await rules.load();
+ */
+export class SsmRulesSource implements RulesSourcePort {
+  constructor(
+    private readonly client: Pick<SSMClient, 'send'>,
+    private readonly options: SsmRulesSourceOptions,
+  ) {}
+
+  async load(): Promise<RulesLoadResult> {
+    const { path } = this.options;
+    const parameters = await collectPages(
+      (NextToken) =>
+        this.client.send(
+          new GetParametersByPathCommand({
+            Path: path,
+            Recursive: true,
+            WithDecryption: true,
+            MaxResults: 10,
+            NextToken,
+          }),
+        ),
+      (page) => page.Parameters,
+    );
+    if (parameters.length === 0) {
+      throw new RulesUnavailableError(`No rules documents under ${path}; refusing to treat that as an empty rule set`);
+    }
+
+    const chosen: ChosenDocument[] = [];
+    for (const parameter of [...parameters].sort((a, b) => (a.Name ?? '').localeCompare(b.Name ?? ''))) {
+      chosen.push(await this.#choose(parameter));
+    }
+    const rejections = chosen.flatMap((doc) => (doc.rejection ? [doc.rejection] : []));
+    const usable = chosen.filter((doc) => doc.rejection === undefined || doc.rejection.fallbackVersion !== undefined);
+    if (usable.length === 0) {
+      throw new RulesUnavailableError(
+        `No valid rules document under ${path}:\n${rejections.map((r) => r.message).join('\n')}`,
+      );
+    }
+
+    const merged = this.options.validate(usable.map((doc) => doc.source));
+    if (!merged.ok) {
+      throw new RulesUnavailableError(`The rules documents under ${path} do not form a valid rule set`, {
+        cause: new RulesValidationError(merged.issues),
+      });
+    }
+    return { ruleSet: merged.ruleSet, rejections };
+  }
+
+  /** The newest version of one document that is valid on its own, with a rejection if it is not the newest. */
+  async #choose(parameter: Parameter): Promise<ChosenDocument> {
+    const name = parameter.Name ?? '';
+    const newest: RulesDocumentSource = { name, text: parameter.Value ?? '' };
+    const check = this.options.checkDocument(newest);
+    if (check.ok) return { source: newest };
+
+    const message = describeIssues(check.issues);
+    const history = await collectPages(
+      (NextToken) =>
+        this.client.send(
+          new GetParameterHistoryCommand({ Name: name, WithDecryption: true, MaxResults: 50, NextToken }),
+        ),
+      (page) => page.Parameters,
+    );
+    const older = history
+      .filter(
+        (entry) =>
+          entry.Version !== undefined && (parameter.Version === undefined || entry.Version < parameter.Version),
+      )
+      .sort((a, b) => (b.Version ?? 0) - (a.Version ?? 0));
+    for (const entry of older) {
+      const candidate: RulesDocumentSource = { name, text: entry.Value ?? '' };
+      if (this.options.checkDocument(candidate).ok) {
+        return { source: candidate, rejection: { document: name, message, fallbackVersion: entry.Version } };
+      }
+    }
+    return { source: newest, rejection: { document: name, message } };
+  }
+}

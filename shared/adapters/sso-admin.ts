@@ -1,0 +1,379 @@
+import {
+  type AccountAssignmentOperationStatus,
+  CreateAccountAssignmentCommand,
+  DeleteAccountAssignmentCommand,
+  type DeleteAccountAssignmentCommandOutput,
+  DescribeAccountAssignmentCreationStatusCommand,
+  DescribeAccountAssignmentDeletionStatusCommand,
+  DescribePermissionSetCommand,
+  ListAccountAssignmentsCommand,
+  ListAccountAssignmentsForPrincipalCommand,
+  ListInstancesCommand,
+  ListPermissionSetsCommand,
+  ListPermissionSetsProvisionedToAccountCommand,
+  type SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
+import { AssignmentOperationError, PrincipalListingUnavailableError } from '../domain/errors.js';
+import type { AccountAssignment, PermissionSet, PrincipalType } from '../domain/model.js';
+import type { SsoAdminPort } from '../domain/ports.js';
+import { isAwsError } from './aws-errors.js';
+import { type BackoffOptions, realSleep, type Sleep, withBackoff } from './backoff.js';
+import { type AssignmentLimiter, sharedAssignmentLimiter } from './limiter.js';
+import { collectPages } from './paginate.js';
+
+type SsoAdminSend = Pick<SSOAdminClient, 'send'>;
+
+export interface SsoAdminAdapterOptions {
+  readonly instanceArn: string;
+  /**
+   * The client for `Create/DeleteAccountAssignment`, ideally with the SDK's retry off
+   * (`createClients().ssoAdminWrites`) since this adapter retries them itself. Default: the main client.
+   */
+  readonly writeClient?: SsoAdminSend;
+  /** Identity Center's quota of outstanding creates (default 10). */
+  readonly maxOutstandingCreates?: number;
+  /** Default: the process-wide limiter of this instance ({@link sharedAssignmentLimiter}). */
+  readonly limiter?: AssignmentLimiter;
+  readonly sleep?: Sleep;
+  readonly random?: () => number;
+  /** Attempts per write or status poll on a retryable error, the first included (default 8). */
+  readonly maxAttempts?: number;
+  /** First backoff ceiling in ms; it doubles per attempt (default 250). */
+  readonly backoffBaseMs?: number;
+  /** Largest backoff ceiling in ms (default 20,000). */
+  readonly backoffCapMs?: number;
+  /** First pause before polling a request status, in ms; it grows by half per poll (default 1,000). */
+  readonly pollIntervalMs?: number;
+  /** Largest pause between polls, in ms (default 10,000). */
+  readonly maxPollIntervalMs?: number;
+  /** Give up waiting for a final status after this much time spent pausing, in ms (default 600,000). */
+  readonly pollTimeoutMs?: number;
+}
+
+/** A request that was still `IN_PROGRESS` when the adapter stopped waiting; its outcome is unknown. */
+export class AssignmentStatusTimeoutError extends Error {
+  constructor(
+    readonly operation: 'create' | 'delete',
+    readonly requestId: string,
+    waitedMs: number,
+  ) {
+    super(`Account assignment ${operation} request ${requestId} still in progress after ${waitedMs} ms`);
+    this.name = 'AssignmentStatusTimeoutError';
+  }
+}
+
+/** Identity Center answered without a field it documents as always present. */
+export class SsoAdminResponseError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SsoAdminResponseError';
+  }
+}
+
+/**
+ * Failure reasons of a deletion whose principal is already gone (the "404" of AWS-FACTS §3.3): the
+ * assignment cannot outlive its principal in any way that matters, so the deletion is done.
+ */
+const PRINCIPAL_GONE = /\b404\b|not found|does ?n[o']t exist|no longer exists?/i;
+
+const principalType = (value: string | undefined): PrincipalType => {
+  if (value === 'USER' || value === 'GROUP') return value;
+  throw new SsoAdminResponseError(`Unexpected principal type ${String(value)}`);
+};
+
+/**
+ * {@link SsoAdminPort} over the SSO Admin API, with the write discipline Identity Center requires
+ * (DESIGN §5, AWS-FACTS §3.1): every create and delete waits for its final status; conflicts,
+ * throttles and server errors are retried with exponential backoff and full jitter; at most
+ * `maxOutstandingCreates` creates are in flight and at most one change per account runs at a time.
+ *
+ * @example
+ * const ssoAdmin = new SsoAdminAdapter(clients.ssoAdmin, { instanceArn, writeClient: clients.ssoAdminWrites });
+ * await ssoAdmin.createAccountAssignment({ accountId, permissionSetArn, principalType: 'GROUP', principalId });
+ */
+export class SsoAdminAdapter implements SsoAdminPort {
+  readonly #instanceArn: string;
+  readonly #writer: SsoAdminSend;
+  readonly #limiter: AssignmentLimiter;
+  readonly #backoff: BackoffOptions;
+  readonly #sleep: Sleep;
+  readonly #pollIntervalMs: number;
+  readonly #maxPollIntervalMs: number;
+  readonly #pollTimeoutMs: number;
+  #permissionSets: Promise<PermissionSet[]> | undefined;
+
+  constructor(
+    private readonly client: SsoAdminSend,
+    options: SsoAdminAdapterOptions,
+  ) {
+    this.#instanceArn = options.instanceArn;
+    this.#writer = options.writeClient ?? client;
+    this.#limiter =
+      options.limiter ?? sharedAssignmentLimiter(options.instanceArn, options.maxOutstandingCreates ?? 10);
+    this.#sleep = options.sleep ?? realSleep;
+    this.#backoff = {
+      maxAttempts: options.maxAttempts ?? 8,
+      baseMs: options.backoffBaseMs ?? 250,
+      capMs: options.backoffCapMs ?? 20_000,
+      sleep: this.#sleep,
+      random: options.random ?? Math.random,
+    };
+    this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.#maxPollIntervalMs = Math.max(this.#pollIntervalMs, options.maxPollIntervalMs ?? 10_000);
+    this.#pollTimeoutMs = options.pollTimeoutMs ?? 600_000;
+  }
+
+  /** Forgets the cached permission sets. */
+  clearCache(): void {
+    this.#permissionSets = undefined;
+  }
+
+  listPermissionSets(): Promise<PermissionSet[]> {
+    if (!this.#permissionSets) {
+      const reading = this.#readPermissionSets();
+      this.#permissionSets = reading;
+      // A failed read must not stay cached: the next caller tries again.
+      reading.catch(() => {
+        if (this.#permissionSets === reading) this.#permissionSets = undefined;
+      });
+    }
+    return this.#permissionSets.then((sets) => [...sets]);
+  }
+
+  async listAccountAssignments(accountId: string): Promise<AccountAssignment[]> {
+    const provisioned = await collectPages(
+      (NextToken) =>
+        this.client.send(
+          new ListPermissionSetsProvisionedToAccountCommand({
+            InstanceArn: this.#instanceArn,
+            AccountId: accountId,
+            NextToken,
+          }),
+        ),
+      (page) => page.PermissionSets,
+    );
+    const assignments: AccountAssignment[] = [];
+    for (const permissionSetArn of provisioned) {
+      assignments.push(...(await this.#assignmentsOf(accountId, permissionSetArn)));
+    }
+    return assignments;
+  }
+
+  async listAccountAssignmentsForPrincipal(
+    principalTypeValue: PrincipalType,
+    principalId: string,
+  ): Promise<AccountAssignment[]> {
+    try {
+      const found = await collectPages(
+        (NextToken) =>
+          this.client.send(
+            new ListAccountAssignmentsForPrincipalCommand({
+              InstanceArn: this.#instanceArn,
+              PrincipalType: principalTypeValue,
+              PrincipalId: principalId,
+              NextToken,
+            }),
+          ),
+        (page) => page.AccountAssignments,
+      );
+      return found.map((item) => ({
+        accountId: item.AccountId ?? '',
+        permissionSetArn: item.PermissionSetArn ?? '',
+        principalType: principalType(item.PrincipalType ?? principalTypeValue),
+        principalId: item.PrincipalId ?? principalId,
+      }));
+    } catch (error) {
+      // Only the management account may call it; the caller falls back to scanning accounts.
+      if (isAwsError(error, 'AccessDeniedException')) throw new PrincipalListingUnavailableError({ cause: error });
+      throw error;
+    }
+  }
+
+  createAccountAssignment(assignment: AccountAssignment): Promise<void> {
+    // The account lock is taken first so that a create waiting for its account holds no create slot.
+    return this.#limiter.accounts.run(assignment.accountId, () =>
+      this.#limiter.creates.run(async () => {
+        const response = await withBackoff(
+          'CreateAccountAssignment',
+          () => this.#writer.send(new CreateAccountAssignmentCommand(this.#assignmentInput(assignment))),
+          this.#backoff,
+        );
+        const final = await this.#awaitFinalStatus('create', response.AccountAssignmentCreationStatus, (requestId) =>
+          this.client
+            .send(
+              new DescribeAccountAssignmentCreationStatusCommand({
+                InstanceArn: this.#instanceArn,
+                AccountAssignmentCreationRequestId: requestId,
+              }),
+            )
+            .then((r) => r.AccountAssignmentCreationStatus),
+        );
+        if (final.Status === 'FAILED') {
+          throw new AssignmentOperationError('create', final.FailureReason || 'no failure reason given');
+        }
+      }),
+    );
+  }
+
+  deleteAccountAssignment(assignment: AccountAssignment): Promise<void> {
+    return this.#limiter.accounts.run(assignment.accountId, async () => {
+      let response: DeleteAccountAssignmentCommandOutput;
+      try {
+        response = await withBackoff(
+          'DeleteAccountAssignment',
+          () => this.#writer.send(new DeleteAccountAssignmentCommand(this.#assignmentInput(assignment))),
+          this.#backoff,
+        );
+      } catch (error) {
+        // The principal (or the assignment) is already gone: the deletion has nothing left to do.
+        if (isAwsError(error, 'ResourceNotFoundException')) return;
+        throw error;
+      }
+      const final = await this.#awaitFinalStatus('delete', response.AccountAssignmentDeletionStatus, (requestId) =>
+        this.client
+          .send(
+            new DescribeAccountAssignmentDeletionStatusCommand({
+              InstanceArn: this.#instanceArn,
+              AccountAssignmentDeletionRequestId: requestId,
+            }),
+          )
+          .then((r) => r.AccountAssignmentDeletionStatus),
+      );
+      if (final.Status === 'SUCCEEDED') return;
+      const reason = final.FailureReason || 'no failure reason given';
+      if (PRINCIPAL_GONE.test(reason)) return;
+      // Deletions have been seen to end FAILED although the assignment went (AWS-FACTS §3.1): only
+      // an assignment that is still listed makes this a failure.
+      if (!(await this.#isAssigned(assignment))) return;
+      throw new AssignmentOperationError('delete', reason);
+    });
+  }
+
+  async #readPermissionSets(): Promise<PermissionSet[]> {
+    const arns = await collectPages(
+      (NextToken) => this.client.send(new ListPermissionSetsCommand({ InstanceArn: this.#instanceArn, NextToken })),
+      (page) => page.PermissionSets,
+    );
+    const sets: PermissionSet[] = [];
+    for (const arn of arns) {
+      const described = await this.client.send(
+        new DescribePermissionSetCommand({ InstanceArn: this.#instanceArn, PermissionSetArn: arn }),
+      );
+      sets.push({ arn, name: described.PermissionSet?.Name ?? arn });
+    }
+    return sets;
+  }
+
+  async #assignmentsOf(accountId: string, permissionSetArn: string): Promise<AccountAssignment[]> {
+    const found = await collectPages(
+      (NextToken) =>
+        this.client.send(
+          new ListAccountAssignmentsCommand({
+            InstanceArn: this.#instanceArn,
+            AccountId: accountId,
+            PermissionSetArn: permissionSetArn,
+            NextToken,
+          }),
+        ),
+      (page) => page.AccountAssignments,
+    );
+    return found.map((item) => ({
+      accountId: item.AccountId ?? accountId,
+      permissionSetArn: item.PermissionSetArn ?? permissionSetArn,
+      principalType: principalType(item.PrincipalType),
+      principalId: item.PrincipalId ?? '',
+    }));
+  }
+
+  async #isAssigned(assignment: AccountAssignment): Promise<boolean> {
+    const current = await withBackoff(
+      'ListAccountAssignments',
+      () => this.#assignmentsOf(assignment.accountId, assignment.permissionSetArn),
+      this.#backoff,
+    );
+    return current.some(
+      (item) => item.principalType === assignment.principalType && item.principalId === assignment.principalId,
+    );
+  }
+
+  /**
+   * Polls until the request leaves IN_PROGRESS. The pause grows by half each time: most requests
+   * finish within seconds, and polls count against the same 20 TPS as the writes.
+   */
+  async #awaitFinalStatus(
+    operation: 'create' | 'delete',
+    initial: AccountAssignmentOperationStatus | undefined,
+    describe: (requestId: string) => Promise<AccountAssignmentOperationStatus | undefined>,
+  ): Promise<AccountAssignmentOperationStatus> {
+    let status = initial;
+    const requestId = initial?.RequestId;
+    if (status?.Status === 'SUCCEEDED' || status?.Status === 'FAILED') return status;
+    if (!requestId) throw new SsoAdminResponseError(`Account assignment ${operation} returned no request id`);
+    let pause = this.#pollIntervalMs;
+    let waited = 0;
+    for (;;) {
+      if (waited >= this.#pollTimeoutMs) throw new AssignmentStatusTimeoutError(operation, requestId, waited);
+      await this.#sleep(pause);
+      waited += pause;
+      pause = Math.min(this.#maxPollIntervalMs, Math.ceil(pause * 1.5));
+      status = await withBackoff(
+        `DescribeAccountAssignment status (${operation})`,
+        () => describe(requestId),
+        this.#backoff,
+      );
+      if (status?.Status === 'SUCCEEDED' || status?.Status === 'FAILED') return status;
+    }
+  }
+
+  #assignmentInput(assignment: AccountAssignment) {
+    return {
+      InstanceArn: this.#instanceArn,
+      TargetId: assignment.accountId,
+      TargetType: 'AWS_ACCOUNT' as const,
+      PermissionSetArn: assignment.permissionSetArn,
+      PrincipalType: assignment.principalType,
+      PrincipalId: assignment.principalId,
+    };
+  }
+}
+
+/** Instance discovery found no Identity Center instance, or more than one and none was configured. */
+export class InstanceDiscoveryError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InstanceDiscoveryError';
+  }
+}
+
+/**
+ * Finds the one Identity Center instance this account can see (`ListInstances`), for deployments
+ * that do not configure the instance ARN. More than one active instance is an error: guessing
+ * which one to change is not an option.
+ *
+ * @example
+ * const { instanceArn, identityStoreId } = await discoverInstance(clients.ssoAdmin);
+ */
+export const discoverInstance = async (
+  client: SsoAdminSend,
+): Promise<{ instanceArn: string; identityStoreId: string }> => {
+  const instances = await collectPages(
+    (NextToken) => client.send(new ListInstancesCommand({ NextToken })),
+    (page) => page.Instances,
+  );
+  const usable = instances.filter(
+    (instance) =>
+      instance.InstanceArn &&
+      instance.IdentityStoreId &&
+      (instance.Status === undefined || instance.Status === 'ACTIVE'),
+  );
+  const [only, ...others] = usable;
+  if (!only?.InstanceArn || !only.IdentityStoreId) {
+    throw new InstanceDiscoveryError('No active IAM Identity Center instance is visible to this account');
+  }
+  if (others.length > 0) {
+    throw new InstanceDiscoveryError(
+      `Found ${usable.length} IAM Identity Center instances (${usable.map((i) => i.InstanceArn).join(', ')}); configure the instance ARN`,
+    );
+  }
+  return { instanceArn: only.InstanceArn, identityStoreId: only.IdentityStoreId };
+};

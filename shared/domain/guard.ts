@@ -1,0 +1,45 @@
+import type { PlanBlock } from './plan-types.js';
+
+/** `settings.revocationGuard` with its defaults applied. */
+export interface RevocationGuardLimits {
+  readonly maxPerRun: number;
+  readonly maxFraction?: number;
+}
+
+export interface RevocationGuardInput {
+  /** Revocations the run wants to make. */
+  readonly count: number;
+  /** What the fraction is taken of: the managed items in the run's scope before any change. */
+  readonly total: number;
+  readonly limits: RevocationGuardLimits;
+  /** Plural noun for messages: "assignment deletions", "membership removals". */
+  readonly what: string;
+}
+
+// A fraction times a count is not exact in binary floating point (0.29 × 100 = 28.999…); the
+// tolerance keeps "exactly at the limit" on the allowed side.
+const EPSILON = 1e-9;
+
+/**
+ * The blast-radius guard (DESIGN §4 invariant 3). Revoking exactly `maxPerRun`, or exactly
+ * `maxFraction` of `total`, is allowed; one more trips the guard. Returns the block to report when
+ * it trips, `undefined` when the run may go ahead.
+ *
+ * @example
+ * checkRevocationGuard({ count: 30, total: 200, limits: { maxPerRun: 25 }, what: 'assignment deletions' })
+ * // { reason: 'revocation guard: 30 assignment deletions exceed maxPerRun 25', wouldDelete: 30 }
+ */
+export const checkRevocationGuard = (input: RevocationGuardInput): PlanBlock | undefined => {
+  const { count, total, limits, what } = input;
+  if (count === 0) return undefined;
+  const reasons: string[] = [];
+  if (count > limits.maxPerRun) reasons.push(`exceed maxPerRun ${limits.maxPerRun}`);
+  if (limits.maxFraction !== undefined) {
+    const allowed = limits.maxFraction * total;
+    if (count > allowed + EPSILON) {
+      reasons.push(`exceed maxFraction ${limits.maxFraction} of the ${total} managed in scope`);
+    }
+  }
+  if (reasons.length === 0) return undefined;
+  return { reason: `revocation guard: ${count} ${what} ${reasons.join(' and ')}`, wouldDelete: count };
+};

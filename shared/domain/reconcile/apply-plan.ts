@@ -1,0 +1,207 @@
+import { type AccountAssignment, type GroupMembership, membershipKey } from '../model.js';
+import type { Plan, PlannedCreate, PlannedDelete } from '../plan-types.js';
+import type { EventPublisherPort, IdentityStorePort, LifecycleEvent, NotifierPort, SsoAdminPort } from '../ports.js';
+import type { WorkItemOrigin } from '../scope.js';
+import {
+  assignmentCreated,
+  assignmentDeleted,
+  type EventContext,
+  membershipAdded,
+  membershipRemoved,
+  offboardingCompleted,
+  reconcileBlocked,
+} from './lifecycle-events.js';
+import { noneApplied, type ReconcileMode, type ReconcileOutcome } from './outcome.js';
+import { type OperationFailure, ReconcileError } from './reconcile-error.js';
+
+export interface ApplyPlanDeps {
+  readonly ssoAdmin: Pick<SsoAdminPort, 'createAccountAssignment' | 'deleteAccountAssignment'>;
+  readonly identityStore: Pick<IdentityStorePort, 'createGroupMembership' | 'deleteGroupMembership'>;
+  readonly publisher: EventPublisherPort;
+  readonly notifier: NotifierPort;
+}
+
+export interface ApplyPlanInput {
+  readonly plan: Plan;
+  /** The scope key, repeated in every event and in the summary. */
+  readonly scope: string;
+  readonly origin: WorkItemOrigin;
+  readonly mode: ReconcileMode;
+  /** The memberships read for the plan: a removal needs the Identity Store `MembershipId`. */
+  readonly memberships: readonly GroupMembership[];
+  /** Set when the plan offboards a principal: success is announced as "Offboarding Completed". */
+  readonly offboarding?: {
+    readonly principalType: 'USER' | 'GROUP';
+    readonly principalId: string;
+    readonly reason: string;
+  };
+}
+
+/**
+ * Carries out a plan and reports it. In `report` mode nothing changes. Otherwise grants go first
+ * and revocations after them, so that a principal whose access moves from one assignment to
+ * another never goes without; then membership additions and removals. Every operation runs
+ * through the port (which limits concurrency and serialises writes per account) and a failure
+ * never stops the others.
+ *
+ * Each success becomes a lifecycle event; a tripped guard becomes "Reconcile Blocked"; the SNS
+ * summary goes out when something changed, was blocked, failed or had rule errors. Only then,
+ * if any operation failed, a {@link ReconcileError} is thrown so that the work item is retried.
+ *
+ * @example
+ * const outcome = await applyPlan(deps, { plan, scope: 'account:222233334444', origin, mode: 'enforce', memberships: [] });
+ */
+export const applyPlan = async (deps: ApplyPlanDeps, input: ApplyPlanInput): Promise<ReconcileOutcome> => {
+  const { plan, mode } = input;
+  const context: EventContext = { scope: input.scope, origin: input.origin, mode };
+  const base = {
+    scope: input.scope,
+    mode,
+    plan,
+    ...(input.offboarding === undefined
+      ? {}
+      : {
+          reason: input.offboarding.reason,
+          offboarding: { principalType: input.offboarding.principalType, principalId: input.offboarding.principalId },
+        }),
+  };
+
+  if (mode === 'report') {
+    const outcome: ReconcileOutcome = { ...base, status: 'reported', applied: noneApplied };
+    const events = plan.blocked.length > 0 ? [reconcileBlocked(plan, context)] : [];
+    await finish(deps, input, outcome, events, []);
+    return outcome;
+  }
+
+  const failures: OperationFailure[] = [];
+  const events: LifecycleEvent[] = [];
+
+  const created = await settle(plan.create, (c) => deps.ssoAdmin.createAccountAssignment(toAssignment(c)));
+  for (const c of created.done) events.push(assignmentCreated(c, context));
+  failures.push(...created.failed.map(([c, error]) => failure('create-assignment', assignmentTarget(c), error)));
+
+  // A revocation whose replacement grant for the same principal on the same account failed would
+  // leave that principal without access until the retry: hold it back and let the retry do both.
+  const failedGrants = new Set(created.failed.map(([c]) => principalOnAccount(c)));
+  const heldBack = plan.delete.filter((d) => failedGrants.has(principalOnAccount(d)));
+  const deletable = plan.delete.filter((d) => !failedGrants.has(principalOnAccount(d)));
+  failures.push(
+    ...heldBack.map((d) =>
+      failure(
+        'delete-assignment',
+        assignmentTarget(d),
+        new Error('held back: the grant that replaces it for this principal on this account failed'),
+      ),
+    ),
+  );
+  const deleted = await settle(deletable, (d) => deps.ssoAdmin.deleteAccountAssignment(toAssignment(d)));
+  for (const d of deleted.done) events.push(assignmentDeleted(d, context));
+  failures.push(...deleted.failed.map(([d, error]) => failure('delete-assignment', assignmentTarget(d), error)));
+
+  const added = await settle(plan.memberships.add, (m) =>
+    deps.identityStore.createGroupMembership(m.groupId, m.userId),
+  );
+  for (const m of added.done) events.push(membershipAdded(m, context));
+  failures.push(...added.failed.map(([m, error]) => failure('add-membership', membershipKey(m), error)));
+
+  const membershipIds = new Map(input.memberships.map((m) => [membershipKey(m), m.membershipId]));
+  const removed = await settle(plan.memberships.remove, async (m) => {
+    const id = membershipIds.get(membershipKey(m));
+    if (id === undefined) throw new Error('the membership id was not read, so the membership cannot be removed');
+    await deps.identityStore.deleteGroupMembership(id);
+  });
+  for (const m of removed.done) events.push(membershipRemoved(m, context));
+  failures.push(...removed.failed.map(([m, error]) => failure('remove-membership', membershipKey(m), error)));
+
+  const applied = {
+    assignmentsCreated: created.done.length,
+    assignmentsDeleted: deleted.done.length,
+    membershipsAdded: added.done.length,
+    membershipsRemoved: removed.done.length,
+  };
+  const outcome: ReconcileOutcome = { ...base, status: 'applied', applied };
+  if (plan.blocked.length > 0) events.push(reconcileBlocked(plan, context));
+  if (input.offboarding !== undefined && failures.length === 0) {
+    events.push(offboardingCompleted(input.offboarding, input.offboarding.reason, applied, context));
+  }
+  await finish(deps, input, outcome, events, failures);
+  return outcome;
+};
+
+/** Publishes the events and the summary, then throws if anything (applying or reporting) failed. */
+const finish = async (
+  deps: ApplyPlanDeps,
+  input: ApplyPlanInput,
+  outcome: ReconcileOutcome,
+  events: readonly LifecycleEvent[],
+  failures: readonly OperationFailure[],
+): Promise<void> => {
+  const { plan } = input;
+  const worthTelling = hasChanges(plan) || plan.blocked.length > 0 || plan.errors.length > 0 || failures.length > 0;
+  const [published, notified] = await Promise.allSettled([
+    events.length > 0 ? deps.publisher.publish(events) : Promise.resolve(),
+    worthTelling
+      ? deps.notifier.notify(subject(outcome, failures.length), {
+          scope: input.scope,
+          plan,
+          applied: outcome.status === 'applied',
+        })
+      : Promise.resolve(),
+  ]);
+  const all = [...failures];
+  if (published.status === 'rejected') all.push(failure('publish-events', input.scope, published.reason));
+  if (notified.status === 'rejected') all.push(failure('notify', input.scope, notified.reason));
+  if (all.length > 0) throw new ReconcileError(outcome, all);
+};
+
+export const hasChanges = (plan: Plan): boolean =>
+  plan.create.length + plan.delete.length + plan.memberships.add.length + plan.memberships.remove.length > 0;
+
+const subject = (outcome: ReconcileOutcome, failureCount: number): string => {
+  const what =
+    failureCount > 0
+      ? `${failureCount} failure(s)`
+      : outcome.plan.blocked.length > 0
+        ? 'revocations blocked'
+        : outcome.status === 'reported'
+          ? 'changes planned (report mode)'
+          : 'changes applied';
+  return `idc-lifecycle ${outcome.scope}: ${what}`.slice(0, 100);
+};
+
+const settle = async <T>(
+  items: readonly T[],
+  run: (item: T) => Promise<void>,
+): Promise<{ done: T[]; failed: [T, Error][] }> => {
+  const results = await Promise.allSettled(items.map((item) => run(item)));
+  const done: T[] = [];
+  const failed: [T, Error][] = [];
+  results.forEach((result, index) => {
+    const item = items[index] as T;
+    if (result.status === 'fulfilled') done.push(item);
+    else failed.push([item, toError(result.reason)]);
+  });
+  return { done, failed };
+};
+
+const toError = (value: unknown): Error =>
+  value instanceof Error ? value : new Error(`Non-Error thrown: ${String(value)}`, { cause: value });
+
+const failure = (operation: OperationFailure['operation'], target: string, error: unknown): OperationFailure => ({
+  operation,
+  target,
+  error: toError(error),
+});
+
+const toAssignment = (change: PlannedCreate | PlannedDelete): AccountAssignment => ({
+  accountId: change.accountId,
+  permissionSetArn: change.permissionSetArn,
+  principalType: change.principalType,
+  principalId: change.principalId,
+});
+
+const assignmentTarget = (change: PlannedCreate | PlannedDelete): string =>
+  `${change.accountId}|${change.permissionSetName}|${change.principalType}|${change.principalId}`;
+
+const principalOnAccount = (change: PlannedCreate | PlannedDelete): string =>
+  `${change.accountId}|${change.principalType}|${change.principalId}`;

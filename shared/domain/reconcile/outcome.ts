@@ -1,0 +1,33 @@
+import type { Plan } from '../plan-types.js';
+
+export type ReconcileMode = 'enforce' | 'report';
+
+/** How many planned changes were carried out (all zero in report mode). */
+export interface AppliedCounts {
+  readonly assignmentsCreated: number;
+  readonly assignmentsDeleted: number;
+  readonly membershipsAdded: number;
+  readonly membershipsRemoved: number;
+}
+
+/** What one reconcile did, for logs and metrics. */
+export interface ReconcileOutcome {
+  /** The scope key, e.g. `account:222233334444`. */
+  readonly scope: string;
+  readonly mode: ReconcileMode;
+  /** `skipped`: nothing to reconcile (see `reason`); `reported`: planned only; `applied`: changes made. */
+  readonly status: 'applied' | 'reported' | 'skipped';
+  /** Why the scope was skipped, or why a user was offboarded. */
+  readonly reason?: string;
+  readonly plan: Plan;
+  readonly applied: AppliedCounts;
+  /** Set when the scope offboarded a user or purged a deleted group. */
+  readonly offboarding?: { readonly principalType: 'USER' | 'GROUP'; readonly principalId: string };
+}
+
+export const noneApplied: AppliedCounts = {
+  assignmentsCreated: 0,
+  assignmentsDeleted: 0,
+  membershipsAdded: 0,
+  membershipsRemoved: 0,
+};

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { parseScopeKey, scopeKey, type WorkItem } from '../scope.js';
+
+/** A queue message that is not a work item. The message is retried and ends in the DLQ. */
+export class MalformedWorkItemError extends Error {
+  constructor(problem: string, options?: ErrorOptions) {
+    super(`Malformed work item: ${problem}`, options);
+    this.name = 'MalformedWorkItemError';
+  }
+}
+
+const scopeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('account'), accountId: z.string() }),
+  z.object({ kind: z.literal('account-removed'), accountId: z.string() }),
+  z.object({ kind: z.literal('principal'), principalType: z.enum(['USER', 'GROUP']), principalId: z.string() }),
+  z.object({ kind: z.literal('all') }),
+]);
+
+const workItemSchema = z.object({
+  scope: scopeSchema,
+  origin: z.object({ eventId: z.string().min(1), eventName: z.string(), source: z.string() }),
+});
+
+/**
+ * Reads the body of a work-queue message. The scope goes through its key form, so that ids are
+ * held to the same shape as the `MessageGroupId` they were queued under.
+ *
+ * @example
+ * parseWorkItem('{"scope":{"kind":"account","accountId":"222233334444"},"origin":{…}}')
+ */
+export const parseWorkItem = (body: string): WorkItem => {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    throw new MalformedWorkItemError('the body is not JSON', { cause: error });
+  }
+  const parsed = workItemSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new MalformedWorkItemError(`${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}`, {
+      cause: parsed.error,
+    });
+  }
+  try {
+    return { scope: parseScopeKey(scopeKey(parsed.data.scope)), origin: parsed.data.origin };
+  } catch (error) {
+    throw new MalformedWorkItemError('the scope ids are not well formed', { cause: error });
+  }
+};

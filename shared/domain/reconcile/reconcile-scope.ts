@@ -1,0 +1,249 @@
+import type { GroupMembership, User } from '../model.js';
+import { plan, planAccountRemoval, planOffboarding, planPrincipalRemoval } from '../plan.js';
+import { emptyPlan, type Plan } from '../plan-types.js';
+import type { ClockPort, RulesSourcePort } from '../ports.js';
+import type { RuleSet } from '../rules/schema.js';
+import { type Scope, scopeKey, type WorkItem, type WorkItemOrigin } from '../scope.js';
+import { type ApplyPlanDeps, applyPlan } from './apply-plan.js';
+import { loadScopeView, type ScopeViewDeps, withPrincipalsOf } from './load-scope-view.js';
+import { noneApplied, type ReconcileMode, type ReconcileOutcome } from './outcome.js';
+import { type PrincipalAssignmentsDeps, readPrincipalAssignments } from './principal-assignments.js';
+import { UnsupportedScopeError } from './reconcile-error.js';
+import { ruleNeeds } from './rule-needs.js';
+
+export interface ReconcileDeps extends ScopeViewDeps, PrincipalAssignmentsDeps, ApplyPlanDeps {
+  readonly organizations: ScopeViewDeps['organizations'] & PrincipalAssignmentsDeps['organizations'];
+  readonly identityStore: ScopeViewDeps['identityStore'] &
+    ApplyPlanDeps['identityStore'] & {
+      listGroupMembershipsForMember(userId: string): Promise<GroupMembership[]>;
+      listGroupMemberships(groupId: string): Promise<GroupMembership[]>;
+    };
+  readonly ssoAdmin: ScopeViewDeps['ssoAdmin'] & PrincipalAssignmentsDeps['ssoAdmin'] & ApplyPlanDeps['ssoAdmin'];
+  /** The rule set in force; a cache may drop its copy when a work item says the rules changed. */
+  readonly rules: RulesSourcePort & { expireFor?(origin: WorkItemOrigin): void };
+  readonly clock: ClockPort;
+}
+
+export interface ReconcileOptions {
+  /** `report` plans and reports whatever the rules' `settings.mode` says (the `MODE` setting). */
+  readonly modeOverride?: 'report';
+}
+
+/**
+ * Brings one scope in line with the rules: reads the desired state's inputs and the actual
+ * assignments live, plans, and applies (DESIGN §1). Whatever the event that named the scope
+ * said, only the live state counts, so duplicates and reordering cost a reconcile, never a wrong
+ * change. Read failures propagate before anything is planned.
+ *
+ * @example
+ * const outcome = await reconcileScope(deps, { scope: { kind: 'account', accountId: '222233334444' }, origin });
+ */
+export const reconcileScope = async (
+  deps: ReconcileDeps,
+  item: WorkItem,
+  options: ReconcileOptions = {},
+): Promise<ReconcileOutcome> => {
+  const { scope } = item;
+  if (scope.kind === 'all') throw new UnsupportedScopeError(scopeKey(scope));
+  deps.rules.expireFor?.(item.origin);
+  const { ruleSet } = await deps.rules.load();
+  const run: Run = {
+    deps,
+    ruleSet,
+    scope,
+    key: scopeKey(scope),
+    origin: item.origin,
+    mode: options.modeOverride ?? ruleSet.settings.mode,
+  };
+  switch (scope.kind) {
+    case 'account':
+      return reconcileAccount(run, scope.accountId);
+    case 'account-removed':
+      return reconcileRemovedAccount(run, scope.accountId);
+    case 'principal':
+      return scope.principalType === 'USER'
+        ? reconcileUser(run, scope.principalId)
+        : reconcileGroup(run, scope.principalId);
+  }
+};
+
+interface Run {
+  readonly deps: ReconcileDeps;
+  readonly ruleSet: RuleSet;
+  readonly scope: Exclude<Scope, { kind: 'all' }>;
+  readonly key: string;
+  readonly origin: WorkItemOrigin;
+  readonly mode: ReconcileMode;
+}
+
+const reconcileAccount = async (run: Run, accountId: string): Promise<ReconcileOutcome> => {
+  const [view, actualAssignments] = await Promise.all([
+    loadScopeView(run.deps, { ruleSet: run.ruleSet, scope: run.scope }),
+    run.deps.ssoAdmin.listAccountAssignments(accountId),
+  ]);
+  const account = view.accounts.find((a) => a.id === accountId);
+  if (account === undefined) return skipped(run, 'the account is not in the organization');
+  if (account.status !== 'ACTIVE') return skipped(run, `the account is ${account.status}`);
+  const input = {
+    ruleSet: run.ruleSet,
+    view,
+    actualAssignments,
+    actualMemberships: [],
+    accountIds: new Set([accountId]),
+    includeMemberships: false,
+  };
+  const draft = plan(input);
+  // The view holds the principals the rules name; a revoked one may be anybody.
+  const named = await withPrincipalsOf(run.deps, view, draft.delete);
+  return apply(run, named === view ? draft : plan({ ...input, view: named }), []);
+};
+
+/**
+ * An account that left the organization (or is closing) keeps no managed assignments. One that
+ * is still ACTIVE was not removed after all (a closure that failed, an event replayed after the
+ * account came back): it is reconciled as an ordinary account, so that it keeps its access.
+ */
+const reconcileRemovedAccount = async (run: Run, accountId: string): Promise<ReconcileOutcome> => {
+  const [view, actualAssignments] = await Promise.all([
+    loadScopeView(run.deps, { ruleSet: run.ruleSet, scope: run.scope }),
+    run.deps.ssoAdmin.listAccountAssignments(accountId),
+  ]);
+  if (view.accounts.some((a) => a.id === accountId && a.status === 'ACTIVE')) {
+    return reconcileAccount({ ...run, scope: { kind: 'account', accountId } }, accountId);
+  }
+  const input = { ruleSet: run.ruleSet, view, accountId, actualAssignments };
+  const draft = planAccountRemoval(input);
+  const named = await withPrincipalsOf(run.deps, view, draft.delete);
+  return apply(run, named === view ? draft : planAccountRemoval({ ...input, view: named }), []);
+};
+
+const reconcileUser = async (run: Run, userId: string): Promise<ReconcileOutcome> => {
+  const { deps, ruleSet } = run;
+  const user = await deps.identityStore.describeUser(userId);
+  const offboarding = ruleSet.settings.offboarding;
+  if (user === undefined || (!user.active && offboarding.onUserDisabled)) {
+    return offboardUser(run, userId, user);
+  }
+  const hasMembershipRules = ruleSet.memberships.length > 0;
+  const [memberships, actualAssignments] = await Promise.all([
+    hasMembershipRules ? deps.identityStore.listGroupMembershipsForMember(userId) : [],
+    readPrincipalAssignments(deps, 'USER', userId),
+  ]);
+  const view = await loadScopeView(deps, { ruleSet, scope: run.scope, users: [user], memberships });
+  const changes = plan({
+    ruleSet,
+    view,
+    actualAssignments,
+    actualMemberships: memberships,
+    principal: { principalType: 'USER', principalId: userId },
+    includeMemberships: hasMembershipRules,
+  });
+  return apply(
+    run,
+    onlyMembershipsOf(changes, (m) => m.userId === userId),
+    memberships,
+  );
+};
+
+/**
+ * A deleted user, or a disabled one when `offboarding.onUserDisabled`: every direct assignment
+ * goes, managed or not. A deleted user's memberships went with it; a disabled user's are
+ * removed when `offboarding.removeGroupMemberships`.
+ */
+const offboardUser = async (run: Run, userId: string, user: User | undefined): Promise<ReconcileOutcome> => {
+  const { deps, ruleSet } = run;
+  const readMemberships = user !== undefined && ruleSet.settings.offboarding.removeGroupMemberships;
+  const [memberships, actualAssignments] = await Promise.all([
+    readMemberships ? deps.identityStore.listGroupMembershipsForMember(userId) : [],
+    readPrincipalAssignments(deps, 'USER', userId),
+  ]);
+  const view = await loadScopeView(deps, { ruleSet, scope: run.scope, users: user ? [user] : [], memberships });
+  const reason = user === undefined ? 'user no longer exists' : 'user is disabled';
+  const changes = planOffboarding({
+    ruleSet,
+    view,
+    user: user === undefined ? { id: userId } : { id: userId, userName: user.userName },
+    reason,
+    actualAssignments,
+    memberships,
+  });
+  return apply(run, changes, memberships, { principalType: 'USER', principalId: userId, reason });
+};
+
+const reconcileGroup = async (run: Run, groupId: string): Promise<ReconcileOutcome> => {
+  const { deps, ruleSet } = run;
+  const group = await deps.identityStore.describeGroup(groupId);
+  if (group === undefined) {
+    const [actualAssignments, view] = await Promise.all([
+      readPrincipalAssignments(deps, 'GROUP', groupId),
+      loadScopeView(deps, { ruleSet, scope: run.scope }),
+    ]);
+    const reason = 'group no longer exists';
+    const changes = planPrincipalRemoval({
+      ruleSet,
+      view,
+      principal: { principalType: 'GROUP', principalId: groupId },
+      reason,
+      actualAssignments,
+    });
+    return apply(run, changes, [], { principalType: 'GROUP', principalId: groupId, reason });
+  }
+  const membershipRulesNameIt = ruleNeeds(ruleSet).membershipGroupNames.includes(group.displayName);
+  const [memberships, actualAssignments] = await Promise.all([
+    membershipRulesNameIt ? deps.identityStore.listGroupMemberships(groupId) : [],
+    readPrincipalAssignments(deps, 'GROUP', groupId),
+  ]);
+  const view = await loadScopeView(deps, {
+    ruleSet,
+    scope: run.scope,
+    groups: [group],
+    memberships,
+    membershipCandidates: membershipRulesNameIt,
+  });
+  const changes = plan({
+    ruleSet,
+    view,
+    actualAssignments,
+    actualMemberships: memberships,
+    principal: { principalType: 'GROUP', principalId: groupId },
+    includeMemberships: membershipRulesNameIt,
+  });
+  return apply(
+    run,
+    onlyMembershipsOf(changes, (m) => m.groupId === groupId),
+    memberships,
+  );
+};
+
+/**
+ * A principal scope read the memberships of its own principal only, so a membership change of
+ * anyone else would rest on a partial read: keep the principal's own.
+ */
+const onlyMembershipsOf = (changes: Plan, mine: (m: { groupId: string; userId: string }) => boolean): Plan => ({
+  ...changes,
+  memberships: { add: changes.memberships.add.filter(mine), remove: changes.memberships.remove.filter(mine) },
+});
+
+const apply = (
+  run: Run,
+  changes: Plan,
+  memberships: readonly GroupMembership[],
+  offboarding?: { principalType: 'USER' | 'GROUP'; principalId: string; reason: string },
+): Promise<ReconcileOutcome> =>
+  applyPlan(run.deps, {
+    plan: changes,
+    scope: run.key,
+    origin: run.origin,
+    mode: run.mode,
+    memberships,
+    ...(offboarding === undefined ? {} : { offboarding }),
+  });
+
+const skipped = (run: Run, reason: string): ReconcileOutcome => ({
+  scope: run.key,
+  mode: run.mode,
+  status: 'skipped',
+  reason,
+  plan: emptyPlan(),
+  applied: noneApplied,
+});

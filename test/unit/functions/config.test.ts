@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../shared/runtime/config.js';
+
+const workerEnv = {
+  EVENT_BUS_NAME: 'idc-lifecycle',
+  SUMMARY_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:summary',
+  MANAGEMENT_ACCOUNT_ID: '111111111111',
+};
+
+describe('loadConfig', () => {
+  it('applies the defaults and leaves optional settings out', () => {
+    // Act
+    const config = loadConfig('worker', workerEnv);
+
+    // Assess
+    expect(config).toEqual({
+      rulesPath: '/idc-lifecycle/rules/',
+      eventBusName: 'idc-lifecycle',
+      summaryTopicArn: workerEnv.SUMMARY_TOPIC_ARN,
+      instanceArn: undefined,
+      identityStoreId: undefined,
+      idcRegion: undefined,
+      managementAccountId: '111111111111',
+      principalReadRoleArn: undefined,
+      rulesCacheSeconds: 60,
+      mode: 'enforce',
+    });
+  });
+
+  it('reads every variable it is given', () => {
+    // Act
+    const config = loadConfig('worker', {
+      ...workerEnv,
+      RULES_PATH: '/custom/rules',
+      INSTANCE_ARN: 'arn:aws:sso:::instance/ssoins-1111111111111111',
+      IDENTITY_STORE_ID: 'd-1111111111',
+      IDC_REGION: 'eu-west-1',
+      PRINCIPAL_READ_ROLE_ARN: 'arn:aws:iam::111111111111:role/reader',
+      RULES_CACHE_SECONDS: '5',
+      MODE: 'report',
+    });
+
+    // Assess
+    expect(config).toMatchObject({
+      rulesPath: '/custom/rules',
+      rulesCacheSeconds: 5,
+      mode: 'report',
+      idcRegion: 'eu-west-1',
+    });
+  });
+
+  it.each([
+    ['worker', { ...workerEnv, EVENT_BUS_NAME: undefined }, 'Environment variable EVENT_BUS_NAME is required'],
+    ['worker', { ...workerEnv, MANAGEMENT_ACCOUNT_ID: '  ' }, 'Environment variable MANAGEMENT_ACCOUNT_ID is required'],
+    ['intake', {}, 'Environment variable WORK_QUEUE_URL is required'],
+    ['worker', { ...workerEnv, MODE: 'delete-everything' }, 'Environment variable MODE is invalid'],
+    ['worker', { ...workerEnv, MANAGEMENT_ACCOUNT_ID: '123' }, 'Environment variable MANAGEMENT_ACCOUNT_ID is invalid'],
+    ['intake', { WORK_QUEUE_URL: 'not a url' }, 'Environment variable WORK_QUEUE_URL is invalid'],
+  ] as const)('throws for the %s function when %j', (name, env, message) => {
+    // Act + Assess
+    expect(() => loadConfig(name, env)).toThrow(ConfigError);
+    expect(() => loadConfig(name, env)).toThrow(message);
+  });
+
+  it('lets the fan-out run without the management account id', () => {
+    // Act
+    const config = loadConfig('fanout', {
+      WORK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/work.fifo',
+      EVENT_BUS_NAME: 'bus',
+      SUMMARY_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:summary',
+    });
+
+    // Assess
+    expect(config.managementAccountId).toBeUndefined();
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { emptyPlan, type Plan } from '../../../shared/domain/plan-types.js';
+import { applyPlan } from '../../../shared/domain/reconcile/apply-plan.js';
+import { ReconcileError } from '../../../shared/domain/reconcile/reconcile-error.js';
+import { RecordingNotifier, RecordingPublisher } from '../../support/fakes/index.js';
+import { GROUP, PROD, PS, storyOrganization, USER } from './world.js';
+
+const origin = { eventId: 'evt-1', eventName: 'MoveAccount', source: 'aws.organizations' };
+
+const setup = () => {
+  const org = storyOrganization();
+  const publisher = new RecordingPublisher();
+  const notifier = new RecordingNotifier();
+  return { org, publisher, notifier, deps: { ssoAdmin: org, identityStore: org, publisher, notifier } };
+};
+
+const grantPlan = (): Plan => ({
+  ...emptyPlan(),
+  create: [
+    {
+      accountId: PROD,
+      permissionSetArn: PS.readOnly,
+      permissionSetName: 'ReadOnlyAccess',
+      principalType: 'GROUP',
+      principalId: GROUP.developers,
+      principalName: 'Developers',
+      ruleIds: ['devs'],
+    },
+  ],
+});
+
+describe('applyPlan', () => {
+  it('tells nobody anything when the plan is empty', async () => {
+    // Prepare
+    const { deps, publisher, notifier } = setup();
+
+    // Act
+    const outcome = await applyPlan(deps, {
+      plan: emptyPlan(),
+      scope: `account:${PROD}`,
+      origin,
+      mode: 'enforce',
+      memberships: [],
+    });
+
+    // Assess
+    expect(outcome.status).toBe('applied');
+    expect(publisher.events).toEqual([]);
+    expect(notifier.notifications).toEqual([]);
+  });
+
+  it('publishes an event carrying names, rule ids and the origin for each change', async () => {
+    // Prepare
+    const { deps, publisher, notifier } = setup();
+
+    // Act
+    await applyPlan(deps, { plan: grantPlan(), scope: `account:${PROD}`, origin, mode: 'enforce', memberships: [] });
+
+    // Assess
+    expect(publisher.events).toEqual([
+      {
+        detailType: 'Assignment Created',
+        detail: expect.objectContaining({
+          accountId: PROD,
+          permissionSetName: 'ReadOnlyAccess',
+          principalName: 'Developers',
+          ruleIds: ['devs'],
+          scope: `account:${PROD}`,
+          originEventId: 'evt-1',
+        }),
+      },
+    ]);
+    expect(notifier.notifications.map((n) => n.summary.applied)).toEqual([true]);
+  });
+
+  it('fails a membership removal whose membership id was not read, and still applies the rest', async () => {
+    // Prepare
+    const { org, deps } = setup();
+    const plan: Plan = {
+      ...grantPlan(),
+      memberships: { add: [], remove: [{ groupId: GROUP.developers, userId: USER.bob, reason: 'no longer matches' }] },
+    };
+
+    // Act
+    const run = applyPlan(deps, {
+      plan,
+      scope: `principal:USER:${USER.bob}`,
+      origin,
+      mode: 'enforce',
+      memberships: [],
+    });
+
+    // Assess
+    await expect(run).rejects.toThrow(ReconcileError);
+    expect(org.assignmentsOf(GROUP.developers)).toHaveLength(1);
+  });
+
+  it('throws after applying when publishing the events fails, so that the item is retried', async () => {
+    // Prepare
+    const { org, deps, publisher, notifier } = setup();
+    publisher.failNext(new Error('PutEvents failed'));
+
+    // Act
+    const run = applyPlan(deps, {
+      plan: grantPlan(),
+      scope: `account:${PROD}`,
+      origin,
+      mode: 'enforce',
+      memberships: [],
+    });
+
+    // Assess
+    await expect(run).rejects.toThrow(/publish-events/);
+    expect(org.assignmentsOf(GROUP.developers)).toHaveLength(1);
+    expect(notifier.notifications).toHaveLength(1);
+  });
+});
