@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   EventBus,
   type IEventBus,
@@ -80,6 +80,10 @@ export class EventForwarderStack extends Stack {
       runbook: 'forwarding-dlq',
     });
     alerts.notify(dlq.depthAlarm);
+    new CfnOutput(this, 'ForwardingDeadLetterQueueUrl', {
+      value: dlq.queue.queueUrl,
+      description: 'Events that could not be forwarded to the idc-lifecycle bus',
+    });
 
     this.forwardingRole = new Role(this, 'ForwardingRole', {
       assumedBy: new ServicePrincipal('events.amazonaws.com'),

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   type Alarm,
   AlarmStatusWidget,
@@ -6,7 +6,6 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
-  MathExpression,
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -264,12 +263,32 @@ export class IdcLifecycleStack extends Stack {
     const alarms = this.#alarms([workDlq, deliveryDlq, invocationDlq]);
     this.alerts.notify(...alarms);
     this.#dashboard(alarms, [workDlq, deliveryDlq, invocationDlq]);
+    this.#outputs({ workDlq, deliveryDlq, invocationDlq });
     this.#acknowledgeNagFindings(config, refs);
     const fanoutLogicalId = this.getLogicalId(this.fanout.function.node.defaultChild as CfnFunction);
     Validations.of(schedulerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${fanoutLogicalId}.Arn>:*]`,
       reason: 'Added by grantInvoke: the fan-out function and its versions, nothing else.',
     });
+  }
+
+  /** Names the runbooks in docs/deployment.md refer to. */
+  #outputs(queues: Record<'workDlq' | 'deliveryDlq' | 'invocationDlq', DeadLetterQueue>): void {
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output('EventBusArn', this.eventBus.eventBusArn, 'The idc-lifecycle custom event bus');
+    output('NotificationTopicArn', this.alerts.topic.topicArn, 'Summaries and alarms');
+    output('WorkQueueUrl', this.workQueue.queueUrl, 'FIFO work queue (one message per scope)');
+    output('WorkDeadLetterQueueArn', queues.workDlq.queue.queueArn, 'Redrive with aws sqs start-message-move-task');
+    output('WorkDeadLetterQueueUrl', queues.workDlq.queue.queueUrl, 'Scopes that failed every retry');
+    output(
+      'DeliveryDeadLetterQueueUrl',
+      queues.deliveryDlq.queue.queueUrl,
+      'Events EventBridge/Scheduler could not deliver',
+    );
+    output('InvocationFailureQueueUrl', queues.invocationDlq.queue.queueUrl, 'Failed asynchronous invocations');
+    output('IntakeFunctionName', this.intake.function.functionName, 'Intake function');
+    output('FanoutFunctionName', this.fanout.function.functionName, 'Fan-out function (invoke it to run a sweep)');
+    output('WorkerFunctionName', this.worker.function.functionName, 'Worker function');
   }
 
   /** The instance from the configuration, or discovered at deploy time with ListInstances. */
@@ -462,13 +481,7 @@ export class IdcLifecycleStack extends Stack {
           }),
           new GraphWidget({
             title: 'Worker throttles',
-            left: [
-              new MathExpression({
-                expression: 'throttles',
-                usingMetrics: { throttles: this.worker.function.metricThrottles() },
-                label: 'Lambda throttles',
-              }),
-            ],
+            left: [this.worker.function.metricThrottles()],
             width: 12,
           }),
         ],

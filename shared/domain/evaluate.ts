@@ -70,7 +70,7 @@ interface Selection {
   /** Accounts the rule grants on. */
   readonly accountIds: readonly string[];
   readonly errors: readonly string[];
-  /** A superset of what the rule could have selected: unsafe when any part of the rule fails. */
+  /** When the rule fails, a superset of what it could have selected; otherwise empty. */
   readonly unsafeAccountIds: readonly string[];
 }
 
@@ -146,7 +146,7 @@ export const evaluate = (ruleSet: RuleSet, view: OrganizationView, options: Eval
     const problems: string[] = [];
     const permissionSets = resolvePermissionSets(rule, index, keys, authority, problems);
     const principals = resolvePrincipals(rule, index, keys, usersMatching, isProtected, problems, notices);
-    const selection = selectAccounts(rule.targets, index, tree, eligible, inScope);
+    const selection = selectAccounts(rule.targets, index, tree, eligible, inScope, problems.length > 0);
     problems.push(...selection.errors);
 
     if (problems.length > 0) {
@@ -318,6 +318,7 @@ const selectAccounts = (
   tree: OrgTree,
   eligible: ReadonlySet<string>,
   inScope: ReadonlySet<string> | undefined,
+  ruleFailed: boolean,
 ): Selection => {
   const errors: string[] = [];
   // A scoped view may hold only the scoped accounts, so an account id outside the scope that the
@@ -328,6 +329,15 @@ const selectAccounts = (
 
   if (targets.organizationalUnits === undefined && targets.accounts === undefined) {
     base = index.accountById.keys();
+  } else if (targets.accounts === undefined && targets.organizationalUnits?.length === 1) {
+    // The common single-OU rule needs no set: an OU's account list has no duplicates.
+    const ref = targets.organizationalUnits[0] as string;
+    const ouId = tree.resolve(ref);
+    if (ouId === undefined) {
+      errors.push(`organizational unit "${ref}" does not exist`);
+      baseUnknown = true;
+    }
+    base = ouId === undefined ? [] : tree.accountsUnder(ouId);
   } else {
     const set = new Set<string>();
     for (const ref of targets.organizationalUnits ?? []) {
@@ -357,31 +367,35 @@ const selectAccounts = (
     else if (isChecked(id)) errors.push(`excluded account ${id} is not in the organization`);
   }
 
-  // One pass decides, per account, whether the rule grants there and whether it could have
-  // selected it (the superset that becomes unsafe when the rule fails).
+  // Decides, per account, whether the rule grants there and, when asked, whether it could have
+  // selected it: the superset that becomes unsafe when the rule fails.
   const wantedTags = targets.accountTags;
-  const selected: string[] = [];
-  const unread: string[] = [];
-  const unsafe: string[] = [];
-  for (const id of baseUnknown ? index.accountById.keys() : base) {
-    if (excluded.has(id)) continue;
-    if (inScope !== undefined && !inScope.has(id)) continue;
-    let tagsRead = true;
-    if (wantedTags !== undefined) {
-      const tags = index.accountById.get(id)?.tags;
-      if (tags === undefined) tagsRead = false;
-      else if (!matchesTags(tags, wantedTags)) continue;
+  const pass = (collectUnsafe: boolean) => {
+    const selected: string[] = [];
+    const unread: string[] = [];
+    const unsafe: string[] = [];
+    for (const id of baseUnknown ? index.accountById.keys() : base) {
+      if (excluded.has(id)) continue;
+      if (inScope !== undefined && !inScope.has(id)) continue;
+      let tagsRead = true;
+      if (wantedTags !== undefined) {
+        const tags = index.accountById.get(id)?.tags;
+        if (tags === undefined) tagsRead = false;
+        else if (!matchesTags(tags, wantedTags)) continue;
+      }
+      if (collectUnsafe) unsafe.push(id);
+      if (baseUnknown || !eligible.has(id)) continue;
+      if (tagsRead) selected.push(id);
+      else unread.push(id);
     }
-    unsafe.push(id);
-    if (baseUnknown || !eligible.has(id)) continue;
-    if (tagsRead) selected.push(id);
-    else unread.push(id);
-  }
-  if (unread.length > 0) {
-    errors.push(`accountTags cannot be evaluated: the tags of account(s) ${listAccounts(unread)} were not read`);
-  }
+    return { selected, unread, unsafe };
+  };
 
-  return errors.length > 0
-    ? { accountIds: [], errors, unsafeAccountIds: unsafe }
-    : { accountIds: selected, errors, unsafeAccountIds: unsafe };
+  const first = pass(ruleFailed || errors.length > 0);
+  if (first.unread.length > 0) {
+    errors.push(`accountTags cannot be evaluated: the tags of account(s) ${listAccounts(first.unread)} were not read`);
+  }
+  if (errors.length === 0 && !ruleFailed) return { accountIds: first.selected, errors, unsafeAccountIds: [] };
+  const unsafe = ruleFailed || first.unread.length === 0 ? first.unsafe : pass(true).unsafe;
+  return { accountIds: [], errors, unsafeAccountIds: unsafe };
 };

@@ -1,3 +1,4 @@
+import { assignmentKeys } from './assignment-keys.js';
 import { type Authority, principalKey, resolveAuthority, SETTINGS_RULE_ID } from './authority.js';
 import { type DesiredAssignment, type Evaluation, evaluate } from './evaluate.js';
 import { checkRevocationGuard } from './guard.js';
@@ -82,21 +83,24 @@ export const plan = (input: PlanInput): Plan => {
     (principal === undefined ||
       (a.principalType === principal.principalType && a.principalId === principal.principalId));
 
-  const desired = new Map<string, DesiredAssignment>();
-  for (const d of evaluation.assignments) if (inScope(d)) desired.set(assignmentKey(d), d);
-  const actual = new Map<string, AccountAssignment>();
-  for (const a of input.actualAssignments) if (inScope(a)) actual.set(assignmentKey(a), a);
+  // Numeric keys where the view knows every part (nearly always), strings otherwise.
+  const keys = assignmentKeys(view);
+  const keyFor = (a: AccountAssignment): number | string =>
+    keys.keyOf(a.accountId, a.permissionSetArn, a.principalType, a.principalId) ?? assignmentKey(a);
 
-  const create: PlannedCreate[] = [];
-  for (const [key, d] of desired) {
-    if (!actual.has(key)) create.push({ ...describeAssignment(index, d), ruleIds: d.ruleIds });
-  }
+  const desired = new Map<number | string, DesiredAssignment>();
+  for (const d of evaluation.assignments) if (inScope(d)) desired.set(keyFor(d), d);
 
   const blocked: PlanBlock[] = [];
   const held = { unsafe: 0, grantsOnly: 0, unknownPrincipal: 0 };
   let deletes: PlannedDelete[] = [];
   let managedInScope = 0;
-  for (const [key, a] of actual) {
+  const seen = new Set<number | string>();
+  for (const a of input.actualAssignments) {
+    if (!inScope(a)) continue;
+    const key = keyFor(a);
+    if (seen.has(key)) continue;
+    seen.add(key);
     if (!evaluation.managedPermissionSetArns.has(a.permissionSetArn)) continue;
     managedInScope++;
     if (desired.has(key) || !mayChange(a, index, authority, ruleSet)) continue;
@@ -105,6 +109,11 @@ export const plan = (input: PlanInput): Plan => {
     else if (grantsOnly) held.grantsOnly++;
     else if (!known && authority.unresolvedProtectedPrincipals.length > 0) held.unknownPrincipal++;
     else deletes.push(toPlannedDelete(index, a, deleteReason(a, index)));
+  }
+
+  const create: PlannedCreate[] = [];
+  for (const [key, d] of desired) {
+    if (!seen.has(key)) create.push({ ...describeAssignment(index, d), ruleIds: d.ruleIds });
   }
 
   const failedRules = [...new Set(evaluation.errors.map((e) => e.ruleId))].filter((id) => id !== SETTINGS_RULE_ID);

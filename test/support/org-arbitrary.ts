@@ -129,13 +129,13 @@ const rawSettings = fc.record({
     fc.subarray([...PERMISSION_SET_NAMES, GHOSTS.permissionSet], { minLength: 2 }),
   ),
   protectedPermissionSets: fc.oneof(
-    fc.constant(['BreakGlassAdmin']),
-    fc.constant([]),
+    fc.constant<string[]>(['BreakGlassAdmin']),
+    fc.constant<string[]>([]),
     fc.subarray(PERMISSION_SET_NAMES, { maxLength: 1 }),
   ),
   protectedGroups: fc.oneof(
-    fc.constant(['BreakGlass']),
-    fc.constant([]),
+    fc.constant<string[]>(['BreakGlass']),
+    fc.constant<string[]>([]),
     fc.subarray([...GROUP_NAMES, GHOSTS.group], { maxLength: 1 }),
   ),
   protectedUsers: fc.array(fc.nat(), { maxLength: 1 }),
@@ -176,7 +176,7 @@ export const worldArbitrary = (options: WorldOptions = {}): fc.Arbitrary<Generat
         });
       });
       const accounts: Account[] = raw.accounts.map((a, i) => {
-        const tags = a.tagsRead ? (a.env === undefined ? {} : { env: a.env }) : undefined;
+        const tags: Record<string, string> | undefined = a.tagsRead ? (a.env === undefined ? {} : { env: a.env }) : undefined;
         return {
           id: `2000000000${String(i).padStart(2, '0')}`,
           name: `account-${i}`,

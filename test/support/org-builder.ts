@@ -170,7 +170,7 @@ export class OrgBuilder {
       accounts: this.accounts.map((a) => ({ ...a, tags: { ...(a.tags ?? {}) } })),
       permissionSets: [...this.permissionSets],
       groups: [...this.groups],
-      users: this.users.map((u) => ({ ...u, ...(u.emails === undefined ? {} : { emails: [...u.emails] }) })),
+      users: this.users.map(({ emails, ...u }) => ({ ...u, ...(emails === undefined ? {} : { emails: [...emails] }) })),
       groupMemberships: [...this.groupMemberships],
       assignments: [...this.actualAssignments],
     };

@@ -245,7 +245,10 @@ describe('evaluate (principals)', () => {
 });
 
 describe('evaluate (unresolved references)', () => {
-  const base = { principals: [{ group: 'Auditors' }], permissionSets: ['ReadOnlyAccess'] } as const;
+  const base: { principals: PrincipalRef[]; permissionSets: string[] } = {
+    principals: [{ group: 'Auditors' }],
+    permissionSets: ['ReadOnlyAccess'],
+  };
   const all = ACTIVE_MEMBER_ACCOUNTS;
 
   it.each<
