@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { evaluate } from '../shared/domain/evaluate.js';
 import type {
   Account,
   AccountAssignment,
@@ -10,7 +11,6 @@ import type {
   User,
 } from '../shared/domain/model.js';
 import { assignmentKey } from '../shared/domain/model.js';
-import { evaluate } from '../shared/domain/evaluate.js';
 import { plan } from '../shared/domain/plan.js';
 import type { AssignmentRule, RuleSet } from '../shared/domain/rules/schema.js';
 
@@ -131,7 +131,8 @@ export const generatePlanningWorld = (shape: Shape): World => {
   }
 
   const grantable = PERMISSION_SETS.slice(0, -1);
-  const somePermissionSets = () => (rnd.next() < 0.7 ? [rnd.pick(grantable)] : [rnd.pick(grantable), rnd.pick(grantable)]);
+  const somePermissionSets = () =>
+    rnd.next() < 0.7 ? [rnd.pick(grantable)] : [rnd.pick(grantable), rnd.pick(grantable)];
   const ouRef = (ou: OrganizationalUnit) => (rnd.next() < 0.5 ? (paths.get(ou.id) ?? ou.id) : ou.id);
   const assignments: AssignmentRule[] = [];
   for (let i = 0; i < shape.rules; i++) {
@@ -145,7 +146,7 @@ export const generatePlanningWorld = (shape: Shape): World => {
         permissionSets,
         targets: { organizationalUnits: [ouRef(rnd.pick(nonRoot))] },
       });
-    } else if (roll < 0.62) {
+    } else if (roll < 0.56) {
       assignments.push({
         id,
         principals: [{ group: rnd.pick(groups).displayName }],
@@ -170,7 +171,11 @@ export const generatePlanningWorld = (shape: Shape): World => {
       assignments.push({
         id,
         principals: [
-          { users: { where: { title: rnd.pick(TITLES), department: rnd.pick(DEPARTMENTS), costCenter: `CC${rnd.int(50)}` } } },
+          {
+            users: {
+              where: { title: rnd.pick(TITLES), department: rnd.pick(DEPARTMENTS), costCenter: `CC${rnd.int(50)}` },
+            },
+          },
         ],
         permissionSets,
         targets: { organizationalUnits: [ouRef(rnd.pick(nonRoot))] },
@@ -254,7 +259,12 @@ export async function benchPlanning(): Promise<PlanningBenchResult[]> {
     const world = generatePlanningWorld(shape);
     largest = world;
     const ms = time(() =>
-      plan({ ruleSet: world.ruleSet, view: world.view, actualAssignments: world.actualAssignments, actualMemberships: [] }),
+      plan({
+        ruleSet: world.ruleSet,
+        view: world.view,
+        actualAssignments: world.actualAssignments,
+        actualMemberships: [],
+      }),
     );
     results.push({ name: `plan, ${shape.name}`, accounts: shape.accounts, rules: shape.rules, users: shape.users, ms });
   }
@@ -271,7 +281,13 @@ export async function benchPlanning(): Promise<PlanningBenchResult[]> {
         accountIds: new Set([accountId]),
       }),
     );
-    results.push({ name: `plan, one account of ${shape.name}`, accounts: shape.accounts, rules: shape.rules, users: shape.users, ms });
+    results.push({
+      name: `plan, one account of ${shape.name}`,
+      accounts: shape.accounts,
+      rules: shape.rules,
+      users: shape.users,
+      ms,
+    });
   }
   return results;
 }
@@ -280,7 +296,8 @@ const printTable = (rows: readonly PlanningBenchResult[]): void => {
   const header = ['benchmark', 'accounts', 'rules', 'users', 'median ms'];
   const cells = rows.map((r) => [r.name, String(r.accounts), String(r.rules), String(r.users), r.ms.toFixed(1)]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (c: readonly string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ');
+  const line = (c: readonly string[]) =>
+    c.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const c of cells) console.log(line(c));

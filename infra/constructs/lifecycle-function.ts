@@ -10,6 +10,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FUNCTION_BUNDLING } from '../bundling.js';
 
 /** The repository root: entries, the lock file and esbuild are resolved from here. */
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -132,19 +133,11 @@ export class LifecycleFunction extends Construct {
             handler: 'handler',
             projectRoot: REPOSITORY_ROOT,
             depsLockFilePath: `${REPOSITORY_ROOT}package-lock.json`,
+            // Shared with the cold-start bench (infra/bundling.ts), so what is measured is what ships.
             bundling: {
+              ...FUNCTION_BUNDLING,
+              mainFields: [...FUNCTION_BUNDLING.mainFields],
               format: OutputFormat.ESM,
-              target: 'node22',
-              minify: true,
-              sourceMap: true,
-              sourcesContent: false,
-              // The SDK's ES-module build tree-shakes far better than its CommonJS build.
-              mainFields: ['module', 'main'],
-              // Bundled CommonJS dependencies still call require(); ESM output has none.
-              banner:
-                "import { createRequire as __idcCreateRequire } from 'node:module'; const require = __idcCreateRequire(import.meta.url);",
-              // Pin the SDK we tested with instead of whatever version the runtime ships.
-              bundleAwsSDK: true,
               forceDockerBundling: false,
             },
           })

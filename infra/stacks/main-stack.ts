@@ -31,11 +31,9 @@ import {
   assignmentWriteStatements,
   assumePrincipalReadRoleStatements,
   type IdentityCenterRefs,
-  identityStoreLookupStatements,
   identityStoreReadStatements,
   instanceDiscoveryStatements,
   membershipWriteStatements,
-  organizationsListStatements,
   organizationsReadStatements,
   principalAssignmentReadStatements,
   rulesReadStatements,
@@ -183,8 +181,10 @@ export class IdcLifecycleStack extends Stack {
     this.alerts.topic.grantPublish(this.fanout.function);
     addStatements(this.fanout.role, [
       ...rulesReadStatements(this, rulesPath),
-      ...organizationsListStatements(),
-      ...identityStoreLookupStatements(refs),
+      // The fan-out walks the OU tree (ListRoots, ListOrganizationalUnitsForParent,
+      // ListAccountsForParent) and reads group members for authoritative membership rules.
+      ...organizationsReadStatements(config.managementAccountId),
+      ...identityStoreReadStatements(refs),
     ]);
 
     const sameAccount = automationIsManagement(config);

@@ -7,7 +7,12 @@ import type { OrganizationView, PrincipalType } from './model.js';
  */
 export interface AssignmentKeys {
   /** The key of an assignment, or `undefined` when the view does not know one of its parts. */
-  keyOf(accountId: string, permissionSetArn: string, principalType: PrincipalType, principalId: string): number | undefined;
+  keyOf(
+    accountId: string,
+    permissionSetArn: string,
+    principalType: PrincipalType,
+    principalId: string,
+  ): number | undefined;
   accountIndex(accountId: string): number | undefined;
   permissionSetIndex(permissionSetArn: string): number | undefined;
   principalIndex(principalType: PrincipalType, principalId: string): number | undefined;

@@ -1,11 +1,11 @@
-import { principalKey, resolveAuthority } from './authority.js';
+import { type AssignmentKeys, assignmentKeys } from './assignment-keys.js';
+import { type Authority, principalKey, resolveAuthority } from './authority.js';
 import type { AccountAssignment, OrganizationView, PrincipalType, User } from './model.js';
-import { assignmentKeys, type AssignmentKeys } from './assignment-keys.js';
 import { membershipKey } from './model.js';
 import { buildOrgTree, type OrgTree } from './org-tree.js';
 import type { PlanError } from './plan-types.js';
 import type { AssignmentRule, AttributeSelector, MembershipRule, RuleSet, Targets } from './rules/schema.js';
-import { matchesSelector, selectorKey } from './user-selector.js';
+import { userSelectorIndex } from './user-selector.js';
 import { indexView, type ViewIndex } from './view-index.js';
 
 export interface DesiredAssignment extends AccountAssignment {
@@ -63,7 +63,8 @@ interface ResolvedPermissionSet {
 }
 
 interface MutableDesired extends AccountAssignment {
-  readonly ruleIds: string[];
+  /** Shared between the assignments of one rule until a second rule wants one of them. */
+  ruleIds: readonly string[];
 }
 
 interface Selection {
@@ -125,22 +126,13 @@ export const evaluate = (ruleSet: RuleSet, view: OrganizationView, options: Eval
     eligible.add(account.id);
   }
 
-  const activeUsers = view.users.filter((u) => u.active);
-  const selectorCache = new Map<string, readonly User[]>();
-  const usersMatching = (selector: AttributeSelector): readonly User[] => {
-    const key = selectorKey(selector);
-    let users = selectorCache.get(key);
-    if (users === undefined) {
-      users = activeUsers.filter((u) => matchesSelector(u, selector));
-      selectorCache.set(key, users);
-    }
-    return users;
-  };
+  const usersMatching = userSelectorIndex(view.users.filter((u) => u.active));
   const isProtected = (principalType: PrincipalType, principalId: string): boolean =>
     authority.protectedPrincipalKeys.has(principalKey(principalType, principalId));
 
   const keys = assignmentKeys(view);
   const desired = new Map<number, MutableDesired>();
+  const merged: MutableDesired[] = [];
 
   for (const rule of ruleSet.assignments) {
     const problems: string[] = [];
@@ -154,6 +146,9 @@ export const evaluate = (ruleSet: RuleSet, view: OrganizationView, options: Eval
       for (const id of selection.unsafeAccountIds) unsafeAccountIds.add(id);
       continue;
     }
+    // Most assignments come from one rule: they share one id list, which saves an allocation per
+    // assignment in organizations with hundreds of thousands of them.
+    const onlyThisRule: readonly string[] = [rule.id];
     for (const accountId of selection.accountIds) {
       const accountIndex = keys.accountIndex(accountId) as number;
       for (const ps of permissionSets) {
@@ -166,11 +161,12 @@ export const evaluate = (ruleSet: RuleSet, view: OrganizationView, options: Eval
               permissionSetArn: ps.arn,
               principalType: principal.principalType,
               principalId: principal.principalId,
-              ruleIds: [rule.id],
+              ruleIds: onlyThisRule,
             });
           } else if (entry.ruleIds[entry.ruleIds.length - 1] !== rule.id) {
             // Rules are visited one after the other, so a repeat can only be the last id.
-            entry.ruleIds.push(rule.id);
+            if (entry.ruleIds.length === 1) merged.push(entry);
+            entry.ruleIds = [...entry.ruleIds, rule.id];
           }
         }
       }
@@ -206,11 +202,8 @@ export const evaluate = (ruleSet: RuleSet, view: OrganizationView, options: Eval
     }
   }
 
-  const assignments: DesiredAssignment[] = [];
-  for (const entry of desired.values()) {
-    if (entry.ruleIds.length > 1) entry.ruleIds.sort();
-    assignments.push(entry);
-  }
+  for (const entry of merged) entry.ruleIds = [...entry.ruleIds].sort();
+  const assignments: DesiredAssignment[] = [...desired.values()];
   const memberships: DesiredMembership[] = [];
   for (const m of desiredMemberships.values()) memberships.push({ ...m, ruleIds: m.ruleIds.sort() });
   const authoritative = new Map<string, readonly string[]>();
@@ -232,7 +225,7 @@ const resolvePermissionSets = (
   rule: AssignmentRule,
   index: ViewIndex,
   keys: AssignmentKeys,
-  authority: ReturnType<typeof resolveAuthority>,
+  authority: Authority,
   problems: string[],
 ): ResolvedPermissionSet[] => {
   const resolved: ResolvedPermissionSet[] = [];
@@ -262,7 +255,11 @@ const resolvePrincipals = (
   const add = (principalType: PrincipalType, principalId: string) => {
     const key = principalKey(principalType, principalId);
     if (!principals.has(key)) {
-      principals.set(key, { principalType, principalId, index: keys.principalIndex(principalType, principalId) as number });
+      principals.set(key, {
+        principalType,
+        principalId,
+        index: keys.principalIndex(principalType, principalId) as number,
+      });
     }
   };
   for (const ref of rule.principals) {
@@ -325,10 +322,11 @@ const selectAccounts = (
   // view lacks is unknown rather than absent; it cannot change the result for the scoped accounts.
   const isChecked = (accountId: string): boolean => inScope === undefined || inScope.has(accountId);
   let baseUnknown = false;
-  let base: Iterable<string>;
+  /** `undefined`: every account. */
+  let base: Iterable<string> | undefined;
 
   if (targets.organizationalUnits === undefined && targets.accounts === undefined) {
-    base = index.accountById.keys();
+    base = undefined;
   } else if (targets.accounts === undefined && targets.organizationalUnits?.length === 1) {
     // The common single-OU rule needs no set: an OU's account list has no duplicates.
     const ref = targets.organizationalUnits[0] as string;
@@ -374,7 +372,7 @@ const selectAccounts = (
     const selected: string[] = [];
     const unread: string[] = [];
     const unsafe: string[] = [];
-    for (const id of baseUnknown ? index.accountById.keys() : base) {
+    for (const id of baseUnknown || base === undefined ? index.accountById.keys() : base) {
       if (excluded.has(id)) continue;
       if (inScope !== undefined && !inScope.has(id)) continue;
       let tagsRead = true;
@@ -391,11 +389,12 @@ const selectAccounts = (
     return { selected, unread, unsafe };
   };
 
-  const first = pass(ruleFailed || errors.length > 0);
+  const collected = ruleFailed || errors.length > 0;
+  const first = pass(collected);
   if (first.unread.length > 0) {
     errors.push(`accountTags cannot be evaluated: the tags of account(s) ${listAccounts(first.unread)} were not read`);
   }
   if (errors.length === 0 && !ruleFailed) return { accountIds: first.selected, errors, unsafeAccountIds: [] };
-  const unsafe = ruleFailed || first.unread.length === 0 ? first.unsafe : pass(true).unsafe;
+  const unsafe = collected ? first.unsafe : pass(true).unsafe;
   return { accountIds: [], errors, unsafeAccountIds: unsafe };
 };

@@ -20,15 +20,15 @@ import type {
 } from './plan-types.js';
 import { compareMemberships, comparePlanned, describeAssignment, toPlannedDelete } from './planned-items.js';
 import type { RuleSet } from './rules/schema.js';
+import { indexView, principalNameOf, type ViewIndex } from './view-index.js';
 
+// Callers reach every planner through this module.
 export {
   type OffboardingInput,
   type PrincipalRemovalInput,
   planOffboarding,
   planPrincipalRemoval,
 } from './offboarding.js';
-
-import { indexView, principalNameOf, type ViewIndex } from './view-index.js';
 
 export interface PlanInput {
   readonly ruleSet: RuleSet;
@@ -170,14 +170,19 @@ const mayChange = (a: AccountAssignment, index: ViewIndex, authority: Authority,
   return !authority.protectedPrincipalKeys.has(principalKey(a.principalType, a.principalId));
 };
 
+// The view may be partial (a worker reads only the principals the rules name), so a principal it
+// lacks is reported as such rather than declared deleted.
 const deleteReason = (a: AccountAssignment, index: ViewIndex): string => {
+  const d = describeAssignment(index, a);
+  const grantsNothing = `no rule grants ${d.permissionSetName} to ${a.principalType} ${d.principalName} on this account`;
   if (a.principalType === 'USER') {
     const user = index.userById.get(a.principalId);
-    if (user === undefined) return 'principal no longer exists';
+    if (user === undefined) return `${grantsNothing} (principal not in the directory view: deleted, or not read)`;
     if (!user.active) return 'user is disabled';
-  } else if (!index.groupById.has(a.principalId)) return 'principal no longer exists';
-  const d = describeAssignment(index, a);
-  return `no rule grants ${d.permissionSetName} to ${a.principalType} ${d.principalName} on this account`;
+  } else if (!index.groupById.has(a.principalId)) {
+    return `${grantsNothing} (principal not in the directory view: deleted, or not read)`;
+  }
+  return grantsNothing;
 };
 
 const planMemberships = (
@@ -215,6 +220,9 @@ const planMemberships = (
     if (ruleIds === undefined) continue;
     authoritativeMembers++;
     if (desired.has(key) || isProtected(m)) continue;
+    // A member the view does not hold was either deleted (Identity Store drops its memberships
+    // itself) or not read: in neither case may the rules' silence about it count as a removal.
+    if (!index.userById.has(m.userId)) continue;
     if (evaluation.unsafeGroupIds.has(m.groupId)) heldUnsafe++;
     else if (grantsOnly) heldGrantsOnly++;
     else remove.push({ groupId: m.groupId, userId: m.userId, reason: removalReason(m.userId, ruleIds, index) });
@@ -247,8 +255,7 @@ const planMemberships = (
 const removalReason = (userId: string, ruleIds: readonly string[], index: ViewIndex): string => {
   const user = index.userById.get(userId);
   const rules = `authoritative membership rule(s) ${ruleIds.join(', ')}`;
-  if (user === undefined) return 'user no longer exists';
-  if (!user.active) return `user is disabled; the group is managed by ${rules}`;
+  if (user !== undefined && !user.active) return `user is disabled; the group is managed by ${rules}`;
   return `user no longer matches ${rules}`;
 };
 

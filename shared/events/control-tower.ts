@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { accountIdSchema, type FieldAt, fieldAt, parseOrThrow, requireAt } from './ids.js';
 import { type EventContext, ignored, type ParseResult, work } from './result.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** EventBridge `detail-type` of CloudTrail-delivered events. */
 export const API_CALL = 'AWS API Call via CloudTrail';
@@ -9,31 +9,33 @@ export const CLOUDTRAIL_DETAIL_TYPES: readonly string[] = [API_CALL, SERVICE_EVE
  * The EventBridge envelope as a Lambda receives it. Only the fields the parser reads are named;
  * everything else passes through untouched.
  */
+const nonEmpty = () => z.string().check(z.minLength(1));
+
 export const envelopeSchema = z.looseObject({
-  id: z.string().min(1),
-  'detail-type': z.string().min(1),
-  source: z.string().min(1),
+  id: nonEmpty(),
+  'detail-type': nonEmpty(),
+  source: nonEmpty(),
   // Read only by the handlers that need it, so a broken `resources` cannot spoil other events.
-  resources: z.array(z.unknown()).optional().catch(undefined),
-  detail: z.unknown().optional(),
+  resources: z.catch(z.optional(z.array(z.unknown())), undefined),
+  detail: z.optional(z.unknown()),
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
 
 /** The part of a CloudTrail record every handler reads first. */
 export const cloudTrailRecordSchema = z.looseObject({
-  eventSource: z.string().optional(),
-  eventName: z.string().optional(),
-  errorCode: z.unknown().optional(),
-  readOnly: z.unknown().optional(),
+  eventSource: z.optional(z.string()),
+  eventName: z.optional(z.string()),
+  errorCode: z.optional(z.unknown()),
+  readOnly: z.optional(z.unknown()),
 });
 
 const recordForWrapping = z.looseObject({
-  eventID: z.string().optional(),
-  eventSource: z.string().optional(),
-  eventType: z.string().optional(),
-  awsRegion: z.string().optional(),
-  recipientAccountId: z.string().optional(),
-  eventTime: z.string().optional(),
+  eventID: z.optional(z.string()),
+  eventSource: z.optional(z.string()),
+  eventType: z.optional(z.string()),
+  awsRegion: z.optional(z.string()),
+  recipientAccountId: z.optional(z.string()),
+  eventTime: z.optional(z.string()),
 });
 
 /**

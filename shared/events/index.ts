@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { CONTROL_TOWER_EVENT_SOURCE, parseControlTowerRecord } from './control-tower.js';
 import { CLOUDTRAIL_DETAIL_TYPES, cloudTrailRecordSchema, type Envelope, envelopeSchema } from './envelope.js';
 import { IDENTITY_EVENT_SOURCES, parseIdentityRecord } from './identity.js';
@@ -52,7 +53,7 @@ const parseCloudTrailEvent = (envelope: Envelope, envelopeContext: EventContext)
 };
 
 const envelopeProblem = (event: object): MalformedEventError => {
-  const loose = envelopeSchema.partial().safeParse(event);
+  const loose = z.partial(envelopeSchema).safeParse(event);
   const id = loose.success ? loose.data.id : undefined;
   const type = loose.success ? loose.data['detail-type'] : undefined;
   const parsed = envelopeSchema.safeParse(event);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Scope } from '../domain/scope.js';
 import { accountIdSchema, fieldAt, firstAt, parseOrThrow, requireAt } from './ids.js';
 import { type EventContext, ignored, MalformedEventError, type ParseResult, work } from './result.js';
@@ -37,13 +37,13 @@ const bareAccountId = [fieldAt('accountId', accountIdSchema)];
 
 const createAccountStatus = z.looseObject({
   serviceEventDetails: z.looseObject({
-    createAccountStatus: z.looseObject({ state: z.string(), accountId: z.unknown().optional() }),
+    createAccountStatus: z.looseObject({ state: z.string(), accountId: z.optional(z.unknown()) }),
   }),
 });
 
 const closeAccountStatus = z.looseObject({
   serviceEventDetails: z.looseObject({
-    closeAccountStatus: z.looseObject({ state: z.string(), accountId: z.unknown().optional() }),
+    closeAccountStatus: z.looseObject({ state: z.string(), accountId: z.optional(z.unknown()) }),
   }),
 });
 
@@ -63,9 +63,9 @@ const tagResource = z.looseObject({ requestParameters: z.looseObject({ resourceI
 const NON_ACCOUNT_RESOURCE_ID = /^[a-z]{1,4}-/;
 
 const membershipRecord = z.looseObject({
-  serviceEventDetails: z.record(z.string(), z.unknown()).nullish(),
-  requestParameters: z.record(z.string(), z.unknown()).nullish(),
-  responseElements: z.record(z.string(), z.unknown()).nullish(),
+  serviceEventDetails: z.nullish(z.record(z.string(), z.unknown())),
+  requestParameters: z.nullish(z.record(z.string(), z.unknown())),
+  responseElements: z.nullish(z.record(z.string(), z.unknown())),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type EventContext, MalformedEventError, type ParseResult, work } from './result.js';
 
 export const SCHEDULED_EVENT_DETAIL_TYPE = 'Scheduled Event';
@@ -22,9 +22,9 @@ export const schedulerSweepInput = {
 
 const sweepPayload = z.looseObject({
   [COMMAND_KEY]: z.literal('sweep'),
-  executionId: z.string().min(1).optional(),
-  scheduledTime: z.string().optional(),
-  scheduleArn: z.string().optional(),
+  executionId: z.optional(z.string().check(z.minLength(1))),
+  scheduledTime: z.optional(z.string()),
+  scheduleArn: z.optional(z.string()),
 });
 
 export const isCommandPayload = (event: object): boolean => Object.hasOwn(event, COMMAND_KEY);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Envelope } from './envelope.js';
 import { parseOrThrow } from './ids.js';
 import { type EventContext, ignored, MalformedEventError, type ParseResult, work } from './result.js';

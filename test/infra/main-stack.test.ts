@@ -326,6 +326,22 @@ describe('IdcLifecycleStack permissions', () => {
     expect(actions.filter((action) => /^(sso|identitystore|organizations|events|sns):/.test(action))).toEqual([]);
   });
 
+  it.each([
+    'organizations:ListRoots',
+    'organizations:ListOrganizationalUnitsForParent',
+    'organizations:ListAccountsForParent',
+    'organizations:ListParents',
+    'identitystore:ListUsers',
+    'identitystore:GetGroupId',
+    'identitystore:ListGroupMemberships',
+  ])('lets the fan-out read %s, which listing accounts and authoritative groups needs', (action) => {
+    // Prepare
+    const { fanout } = roles();
+
+    // Act / Assess
+    expect(allowing(fanout, action)).toHaveLength(1);
+  });
+
   it.each(writes)('grants %s to the worker only', (action) => {
     // Prepare
     const { intake, fanout, worker } = roles();
@@ -381,9 +397,11 @@ describe('IdcLifecycleStack permissions', () => {
     // Prepare
     const { main, stacks } = cross();
 
-    // Act / Assess
-    main.hasResourceProperties('AWS::IAM::Role', { RoleName: WORKER_ROLE_NAME });
-    expect(stacks.main.worker.role.roleName).toBeDefined();
+    // Act
+    const roleId = stacks.main.getLogicalId(stacks.main.worker.role.node.defaultChild as never);
+
+    // Assess
+    expect(main.findResources('AWS::IAM::Role')[roleId]?.Properties.RoleName).toBe(WORKER_ROLE_NAME);
   });
 
   it.each([

@@ -176,7 +176,11 @@ export const worldArbitrary = (options: WorldOptions = {}): fc.Arbitrary<Generat
         });
       });
       const accounts: Account[] = raw.accounts.map((a, i) => {
-        const tags: Record<string, string> | undefined = a.tagsRead ? (a.env === undefined ? {} : { env: a.env }) : undefined;
+        const tags: Record<string, string> | undefined = a.tagsRead
+          ? a.env === undefined
+            ? {}
+            : { env: a.env }
+          : undefined;
         return {
           id: `2000000000${String(i).padStart(2, '0')}`,
           name: `account-${i}`,

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { parseScopeKey, scopeKey, type WorkItem } from '../scope.js';
 
 /** A queue message that is not a work item. The message is retried and ends in the DLQ. */
@@ -9,6 +10,10 @@ export class MalformedWorkItemError extends Error {
   }
 }
 
+// zod/mini (tree-shakable, DESIGN §8 cold start) ships no messages; the English locale keeps the
+// problem in MalformedWorkItemError as classic zod words it. Global and idempotent.
+z.config(en());
+
 const scopeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('account'), accountId: z.string() }),
   z.object({ kind: z.literal('account-removed'), accountId: z.string() }),
@@ -18,7 +23,7 @@ const scopeSchema = z.discriminatedUnion('kind', [
 
 const workItemSchema = z.object({
   scope: scopeSchema,
-  origin: z.object({ eventId: z.string().min(1), eventName: z.string(), source: z.string() }),
+  origin: z.object({ eventId: z.string().check(z.minLength(1)), eventName: z.string(), source: z.string() }),
 });
 
 /**

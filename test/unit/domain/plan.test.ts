@@ -75,7 +75,7 @@ describe('plan (creates and deletes)', () => {
     [
       'a principal that no longer exists',
       (org) => org.assign(A.prod, 'ReadOnlyAccess', { principalType: 'USER', principalId: 'user-gone' }),
-      'principal no longer exists',
+      'no rule grants ReadOnlyAccess to USER user-gone on this account (principal not in the directory view: deleted, or not read)',
     ],
   ])('gives the reason for revoking from %s', (_name, arrange, reason) => {
     const org = arrange(standardOrg());
@@ -318,8 +318,8 @@ describe('plan (revocation guard)', () => {
       org.user(name, { title: 'Temp' });
       users.push(name);
     }
-    users.slice(0, drift).forEach((u) => org.assign(A.sandbox, 'AdministratorAccess', { user: u }));
-    users.slice(0, kept).forEach((u) => org.assign(A.prod, 'AdministratorAccess', { user: u }));
+    for (const u of users.slice(0, drift)) org.assign(A.sandbox, 'AdministratorAccess', { user: u });
+    for (const u of users.slice(0, kept)) org.assign(A.prod, 'AdministratorAccess', { user: u });
     return org;
   };
   const keepProd: AssignmentRuleInput = {

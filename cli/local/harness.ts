@@ -1,0 +1,405 @@
+import { startEmulator } from '../../emulator/index.js';
+import type { EmulatorOptions, EmulatorStats, EmulatorWorld, RunningEmulator } from '../../emulator/types.js';
+import { createClients } from '../../shared/adapters/clients.js';
+import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
+import { createAssignmentLimiter } from '../../shared/adapters/limiter.js';
+import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
+import { deduplicationId } from '../../shared/adapters/sqs-work-queue.js';
+import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
+import { SsoAdminAdapter } from '../../shared/adapters/sso-admin.js';
+import { assertIsError } from '../../shared/domain/errors.js';
+import type { Plan } from '../../shared/domain/plan-types.js';
+import type {
+  EventPublisherPort,
+  LifecycleEvent,
+  NotifierPort,
+  RulesRejection,
+} from '../../shared/domain/ports.js';
+import { fanOut } from '../../shared/domain/reconcile/fan-out.js';
+import type { ReconcileOutcome } from '../../shared/domain/reconcile/outcome.js';
+import { ReconcileError } from '../../shared/domain/reconcile/reconcile-error.js';
+import { type ReconcileDeps, reconcileScope } from '../../shared/domain/reconcile/reconcile-scope.js';
+import { RulesCache } from '../../shared/domain/reconcile/rules-cache.js';
+import { loadRuleSet, parseRulesDocument } from '../../shared/domain/rules/load.js';
+import { scopeKey, type WorkItem } from '../../shared/domain/scope.js';
+import type { Snapshot } from '../../shared/domain/snapshot.js';
+import { MalformedEventError, type ParseResult, parseEvent } from '../../shared/events/index.js';
+import { withPrincipalReader } from '../../shared/runtime/principal-reader.js';
+import { changesOf, sumPlans } from './changes.js';
+import { InMemoryWorkQueue } from './work-queue.js';
+
+/** Where rules documents live in SSM unless told otherwise (DESIGN §3). */
+export const DEFAULT_RULES_PATH = '/idc-lifecycle/rules/';
+/** Emulated time runs this much faster than wall time, unless overridden. */
+export const DEFAULT_TIME_SCALE = 200;
+/** Emulated latency of one assignment create or delete, unless overridden. */
+export const DEFAULT_ASSIGNMENT_LATENCY_MS = 200;
+/** How long SQS FIFO remembers a deduplication id. */
+const SQS_DEDUPLICATION_WINDOW_MS = 5 * 60_000;
+/** The worker's default `RULES_CACHE_SECONDS`. */
+const RULES_CACHE_MS = 60_000;
+
+/** One rules document: `name` is the parameter name below the rules path (e.g. `workloads`). */
+export interface LocalRulesDocument {
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface LocalSystemOptions {
+  /** The organization the emulator starts from. */
+  readonly snapshot: Snapshot;
+  /** Seeded as SSM parameters `<rulesPath><name>`. Not validated here: the worker does that, as in AWS. */
+  readonly rules: readonly LocalRulesDocument[];
+  /** Default `/idc-lifecycle/rules/`. */
+  readonly rulesPath?: string;
+  /**
+   * Emulator settings over the harness defaults (`timeScale` 200, `assignmentLatencyMs` 200).
+   * `snapshot` is ignored; `parameters` are seeded in addition to the rules.
+   */
+  readonly emulator?: Partial<EmulatorOptions>;
+  /**
+   * How many times a failing work item is received before it is given up (the SQS redrive
+   * policy's `maxReceiveCount`). Default 1: a failure is reported, not retried.
+   */
+  readonly maxReceives?: number;
+  /** SQS FIFO deduplication window in wall-clock ms; 0 turns deduplication off. Default five minutes. */
+  readonly deduplicationWindowMs?: number;
+}
+
+/** What arrived, read loosely from the event so that it can be told even when it is malformed. */
+export interface Arrival {
+  readonly eventId?: string;
+  readonly source?: string;
+  /** CloudTrail `eventName`, or the EventBridge `detail-type` when there is none. */
+  readonly eventName?: string;
+}
+
+/** One work item and what reconciling it did. */
+export interface ReconcileRecord {
+  readonly item: WorkItem;
+  /** The scope key, e.g. `account:222233334444`. */
+  readonly scope: string;
+  readonly attempts: number;
+  /** The last attempt's outcome; on a failure, what that attempt did carry out. */
+  readonly outcome?: ReconcileOutcome;
+  /** The changes made over every attempt (report mode: the changes the worker reported). */
+  readonly changes: Plan;
+  /** The last attempt's error, when every attempt failed. */
+  readonly error?: Error;
+}
+
+export interface DeliveryResult {
+  readonly arrival: Arrival;
+  /** `processed`: the event named scopes and they were reconciled (some may have failed). */
+  readonly status: 'processed' | 'ignored' | 'malformed';
+  /** Why a recognised event needs nothing (status `ignored`). */
+  readonly reason?: string;
+  /** Why the event was refused (status `malformed`); the intake Lambda would fail and retry. */
+  readonly error?: MalformedEventError;
+  /** The scope keys the event named, `all` included. */
+  readonly scopes: readonly string[];
+  /** Every work item reconciled, the fan-out's included, in queue order. */
+  readonly reconciles: readonly ReconcileRecord[];
+  /** Scope keys of work items that the queue dropped as duplicates. */
+  readonly deduplicated: readonly string[];
+  /** Failures of the fan-out (scope `all`) and of work items. */
+  readonly failures: readonly { readonly scope: string; readonly error: Error }[];
+  /** Rules documents the fan-out found invalid (the last valid version stays in force). */
+  readonly rejections: readonly RulesRejection[];
+  /** The changes of every reconcile, added up (DESIGN §6 shape). */
+  readonly changes: Plan;
+  /** Lifecycle events published while handling this event. */
+  readonly events: readonly LifecycleEvent[];
+}
+
+export interface LocalSystemStats extends EmulatorStats {
+  readonly deliveries: number;
+  readonly reconciles: number;
+  readonly deduplicated: number;
+  readonly failedReconciles: number;
+  readonly notifications: number;
+}
+
+export interface LocalSystem {
+  /** The emulated organization: change it to make an event "happen" before delivering it. */
+  readonly world: EmulatorWorld;
+  /** The running emulator, for fault injection, `settle()` and call statistics. */
+  readonly emulator: RunningEmulator;
+  /** The SSM path the rules live under, with a trailing slash. */
+  readonly rulesPath: string;
+  /**
+   * Hands one event to the system: the real intake parsing, then the in-memory FIFO queue, then
+   * the real worker (and the real fan-out for the `all` scope). Deliveries are handled one at a
+   * time, in call order; a second call waits for the first.
+   */
+  deliver(event: unknown): Promise<DeliveryResult>;
+  /** Writes new versions of rules documents to SSM (no event is sent: deliver one to announce it). */
+  publishRules(documents: readonly LocalRulesDocument[]): void;
+  /** The emulated organization now, assignments included. */
+  snapshot(): Snapshot;
+  stats(): LocalSystemStats;
+  close(): Promise<void>;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** Reads id, source and name without trusting the shape: a malformed event is still told. */
+export const describeArrival = (event: unknown): Arrival => {
+  if (!isRecord(event)) return {};
+  if (Object.hasOwn(event, 'idc-lifecycle')) {
+    const eventId = text(event.executionId);
+    return { ...(eventId === undefined ? {} : { eventId }), source: 'aws.scheduler', eventName: 'sweep' };
+  }
+  const detail = isRecord(event.detail) ? event.detail : {};
+  const eventId = text(event.id);
+  const source = text(event.source);
+  const eventName = text(detail.eventName) ?? text(event['detail-type']);
+  return {
+    ...(eventId === undefined ? {} : { eventId }),
+    ...(source === undefined ? {} : { source }),
+    ...(eventName === undefined ? {} : { eventName }),
+  };
+};
+
+const withSlash = (path: string): string => (path.endsWith('/') ? path : `${path}/`);
+
+const recorder = () => {
+  const events: LifecycleEvent[] = [];
+  let notifications = 0;
+  const publisher: EventPublisherPort = {
+    publish: async (batch) => {
+      events.push(...batch);
+    },
+  };
+  const notifier: NotifierPort = {
+    notify: async () => {
+      notifications++;
+    },
+  };
+  return { events, publisher, notifier, notifications: () => notifications };
+};
+
+/**
+ * Starts the whole system locally: the emulator seeded with a snapshot and rules, and the real
+ * adapters pointed at it by endpoint, composed as the worker's composition root composes them
+ * (same classes, the SSM rules source behind the same cache, fresh directory adapters per work
+ * item as per invocation). Only the edges that carry no logic are replaced: the SQS queue by an
+ * in-memory FIFO queue with the same deduplication id, EventBridge and SNS by recorders.
+ *
+ * The adapters' own pauses (status polls, backoff) are divided by the emulator's time scale, so
+ * that their waits and the emulated latency keep the proportions they have against AWS.
+ *
+ * @example
+ * const system = await createLocalSystem({ snapshot, rules: [{ name: 'workloads', text: yaml }] });
+ * try {
+ *   system.world.moveAccount('444455550001', 'ou-ab12-8a2f3e41'); // it happens…
+ *   const result = await system.deliver(moveAccountEvent); // …then the event arrives
+ *   console.log(result.scopes, result.changes.create.length);
+ *   console.log(system.snapshot().assignments.length);
+ * } finally {
+ *   await system.close();
+ * }
+ */
+export const createLocalSystem = async (options: LocalSystemOptions): Promise<LocalSystem> => {
+  const rulesPath = withSlash(options.rulesPath ?? DEFAULT_RULES_PATH);
+  const maxReceives = options.maxReceives ?? 1;
+  if (!Number.isInteger(maxReceives) || maxReceives < 1) {
+    throw new RangeError(`maxReceives must be a positive integer, got ${maxReceives}`);
+  }
+  const { snapshot: _seedIsOurs, parameters = [], ...emulatorOverrides } = options.emulator ?? {};
+  const timeScale = emulatorOverrides.timeScale ?? DEFAULT_TIME_SCALE;
+  const emulator = await startEmulator({
+    assignmentLatencyMs: DEFAULT_ASSIGNMENT_LATENCY_MS,
+    ...emulatorOverrides,
+    timeScale,
+    snapshot: options.snapshot,
+    parameters: [...options.rules.map((r) => ({ name: `${rulesPath}${r.name}`, value: r.text })), ...parameters],
+  });
+
+  const clients = createClients({
+    endpoint: emulator.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const instanceArn = options.snapshot.instanceArn;
+  const identityStoreId = options.snapshot.identityStoreId;
+  const managementAccountId = options.snapshot.managementAccountId;
+  const clock = { now: () => Date.now() };
+  const ssmRules = new SsmRulesSource(clients.ssm, {
+    path: rulesPath,
+    validate: loadRuleSet,
+    checkDocument: parseRulesDocument,
+  });
+  const rules = new RulesCache(ssmRules, clock, RULES_CACHE_MS);
+  const record = recorder();
+  // One limiter per system, as one per process in Lambda: systems started side by side in one test
+  // process must not share Identity Center's quotas.
+  const limiter = createAssignmentLimiter(10);
+  const scaled = (ms: number): number => Math.max(1, Math.round(ms / timeScale));
+  const adapterTiming = {
+    pollIntervalMs: scaled(1_000),
+    maxPollIntervalMs: scaled(10_000),
+    backoffBaseMs: scaled(250),
+    backoffCapMs: scaled(20_000),
+    pollTimeoutMs: scaled(600_000),
+  };
+
+  const reconcileDeps = (): ReconcileDeps => ({
+    organizations: new OrganizationsAdapter(clients.organizations),
+    identityStore: new IdentityStoreAdapter(clients.identityStore, identityStoreId),
+    ssoAdmin: withPrincipalReader(
+      new SsoAdminAdapter(clients.ssoAdmin, {
+        instanceArn,
+        writeClient: clients.ssoAdminWrites,
+        limiter,
+        ...adapterTiming,
+      }),
+      undefined,
+    ),
+    rules,
+    publisher: record.publisher,
+    notifier: record.notifier,
+    clock,
+    managementAccountId,
+  });
+
+  const windowMs = options.deduplicationWindowMs ?? SQS_DEDUPLICATION_WINDOW_MS;
+  const queue = new InMemoryWorkQueue(deduplicationId, windowMs, clock.now);
+  const counters = { deliveries: 0, reconciles: 0, deduplicated: 0, failedReconciles: 0 };
+
+  const reconcileItem = async (item: WorkItem): Promise<ReconcileRecord> => {
+    const scope = scopeKey(item.scope);
+    const made: Plan[] = [];
+    let outcome: ReconcileOutcome | undefined;
+    let error: Error | undefined;
+    let attempts = 0;
+    while (attempts < maxReceives) {
+      attempts++;
+      counters.reconciles++;
+      const firstEvent = record.events.length;
+      try {
+        outcome = await reconcileScope(reconcileDeps(), item);
+        error = undefined;
+      } catch (caught) {
+        assertIsError(caught);
+        error = caught;
+        // A failed reconcile still carried out what it could; its outcome says what.
+        outcome = caught instanceof ReconcileError ? caught.outcome : undefined;
+      }
+      if (outcome !== undefined) made.push(changesOf(outcome, record.events.slice(firstEvent)));
+      if (error === undefined) break;
+    }
+    if (error !== undefined) counters.failedReconciles++;
+    const last = made.at(-1);
+    const total = sumPlans(made);
+    // Blocks and rule errors describe the last attempt; earlier attempts' copies would repeat them.
+    const changes: Plan = { ...total, blocked: last?.blocked ?? [], errors: last?.errors ?? [] };
+    return {
+      item,
+      scope,
+      attempts,
+      changes,
+      ...(outcome === undefined ? {} : { outcome }),
+      ...(error === undefined ? {} : { error }),
+    };
+  };
+
+  const deliverNow = async (event: unknown): Promise<DeliveryResult> => {
+    counters.deliveries++;
+    const arrival = describeArrival(event);
+    const nothing = {
+      arrival,
+      scopes: [],
+      reconciles: [],
+      deduplicated: [],
+      failures: [],
+      rejections: [],
+      changes: sumPlans([]),
+      events: [],
+    };
+    let parsed: ParseResult;
+    try {
+      parsed = parseEvent(event, { rulesPath });
+    } catch (caught) {
+      if (caught instanceof MalformedEventError) return { ...nothing, status: 'malformed', error: caught };
+      throw caught;
+    }
+    if (parsed.kind === 'ignored') return { ...nothing, status: 'ignored', reason: parsed.reason };
+
+    const firstEvent = record.events.length;
+    const failures: { scope: string; error: Error }[] = [];
+    const rejections: RulesRejection[] = [];
+    // The intake enqueues every scope but `all`, which the fan-out function expands.
+    await queue.enqueue(parsed.items.filter((item) => item.scope.kind !== 'all'));
+    const sweep = parsed.items.find((item) => item.scope.kind === 'all');
+    if (sweep !== undefined) {
+      try {
+        const expanded = await fanOut(
+          {
+            rules: ssmRules,
+            organizations: new OrganizationsAdapter(clients.organizations),
+            identityStore: new IdentityStoreAdapter(clients.identityStore, identityStoreId),
+            queue,
+            publisher: record.publisher,
+            notifier: record.notifier,
+            managementAccountId,
+          },
+          sweep.origin,
+        );
+        rejections.push(...expanded.rejections);
+      } catch (caught) {
+        assertIsError(caught);
+        failures.push({ scope: 'all', error: caught });
+      }
+    }
+    const deduplicated = queue.takeDropped().map((item) => scopeKey(item.scope));
+    counters.deduplicated += deduplicated.length;
+
+    const reconciles: ReconcileRecord[] = [];
+    for (let item = queue.take(); item !== undefined; item = queue.take()) {
+      const done = await reconcileItem(item);
+      reconciles.push(done);
+      if (done.error !== undefined) failures.push({ scope: done.scope, error: done.error });
+    }
+    return {
+      arrival: { ...arrival, eventId: sweep?.origin.eventId ?? parsed.items[0]?.origin.eventId ?? arrival.eventId },
+      status: 'processed',
+      scopes: parsed.items.map((item) => scopeKey(item.scope)),
+      reconciles,
+      deduplicated,
+      failures,
+      rejections,
+      changes: sumPlans(reconciles.map((r) => r.changes)),
+      events: record.events.slice(firstEvent),
+    };
+  };
+
+  let queueTail: Promise<unknown> = Promise.resolve();
+  let closed = false;
+  return {
+    world: emulator.world,
+    emulator,
+    rulesPath,
+    deliver: (event) => {
+      if (closed) return Promise.reject(new Error('the local system is closed'));
+      const run = queueTail.then(() => deliverNow(event));
+      queueTail = run.catch(() => undefined);
+      return run;
+    },
+    publishRules: (documents) => {
+      for (const document of documents) emulator.world.putParameter(`${rulesPath}${document.name}`, document.text);
+    },
+    snapshot: () => emulator.world.exportSnapshot(),
+    stats: () => ({ ...emulator.stats(), ...counters, notifications: record.notifications() }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await queueTail;
+      for (const client of Object.values(clients)) client.destroy();
+      await emulator.close();
+    },
+  };
+};
