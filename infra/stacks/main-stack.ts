@@ -527,15 +527,19 @@ export class IdcLifecycleStack extends Stack {
         'Added by topic.grantPublish for the topic key: SNS needs a fresh data key per message; the statement is scoped to that one key.',
       );
     }
-    ackRole(this.worker, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:identitystore:::membership/*]', idsAreData);
+    for (const fn of [this.fanout, this.worker]) {
+      ackRole(fn, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:identitystore:::membership/*]', idsAreData);
+    }
     const orgReason =
       'Accounts, OUs and roots of the organization owned by the management account; the organization id is not known at synth time, the management account id scopes it.';
-    for (const kind of ['account/o-*/*', 'ou/o-*/ou-*', 'root/o-*/r-*']) {
-      ackRole(
-        this.worker,
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:organizations::${config.managementAccountId}:${kind}]`,
-        orgReason,
-      );
+    for (const fn of [this.fanout, this.worker]) {
+      for (const kind of ['account/o-*/*', 'ou/o-*/ou-*', 'root/o-*/r-*']) {
+        ackRole(
+          fn,
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:organizations::${config.managementAccountId}:${kind}]`,
+          orgReason,
+        );
+      }
     }
     ackRole(
       this.worker,

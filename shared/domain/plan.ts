@@ -220,8 +220,8 @@ const planMemberships = (
     if (ruleIds === undefined) continue;
     authoritativeMembers++;
     if (desired.has(key) || isProtected(m)) continue;
-    // A member the view does not hold was either deleted (Identity Store drops its memberships
-    // itself) or not read: in neither case may the rules' silence about it count as a removal.
+    // A member the view does not hold was either deleted (offboarding handles its memberships) or
+    // not read: in neither case may the rules' silence about it count as a removal.
     if (!index.userById.has(m.userId)) continue;
     if (evaluation.unsafeGroupIds.has(m.groupId)) heldUnsafe++;
     else if (grantsOnly) heldGrantsOnly++;

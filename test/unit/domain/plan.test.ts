@@ -457,6 +457,23 @@ describe('plan (memberships)', () => {
     expect(names(org, p.memberships.remove)).toEqual(['Developers:alice']);
   });
 
+  it('never removes a member that the view does not hold', () => {
+    const org = membershipOrg();
+
+    const p = plan({
+      ruleSet: ruleSetOf({
+        memberships: [
+          { id: 'eng', where: { department: 'Engineering' }, groups: ['Developers'], policy: 'authoritative' },
+        ],
+      }),
+      view: org.view(),
+      actualAssignments: [],
+      actualMemberships: [...org.memberships(), { groupId: org.groupId('Developers'), userId: 'user-unread' }],
+    });
+
+    expect(p.memberships.remove.map((r) => r.userId)).toEqual([org.userId('carol')]);
+  });
+
   it('removes nothing from the groups of a membership rule that names an unknown group', () => {
     const org = membershipOrg();
 
