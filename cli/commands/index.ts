@@ -1,8 +1,10 @@
 import type { CliCommand } from '../command.js';
+import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
 import { planCommand } from './plan.js';
 import { publishCommand } from './publish.js';
 import { schemaCommand } from './schema.js';
+import { simulateCommand } from './simulate.js';
 import { snapshotCommand } from './snapshot.js';
 import { validateCommand } from './validate.js';
 
@@ -11,7 +13,9 @@ export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
   schemaCommand,
   planCommand,
+  simulateCommand,
   snapshotCommand,
   publishCommand,
   emulatorCommand,
+  demoCommand,
 ];

@@ -15,7 +15,8 @@ const assignmentKey = (a: {
   readonly permissionSetArn: unknown;
   readonly principalType: unknown;
   readonly principalId: unknown;
-}): string => `${String(a.accountId)}|${String(a.permissionSetArn)}|${String(a.principalType)}|${String(a.principalId)}`;
+}): string =>
+  `${String(a.accountId)}|${String(a.permissionSetArn)}|${String(a.principalType)}|${String(a.principalId)}`;
 
 const membershipKey = (m: { readonly groupId: unknown; readonly userId: unknown }): string =>
   `${String(m.groupId)}|${String(m.userId)}`;

@@ -3,18 +3,14 @@ import type { EmulatorOptions, EmulatorStats, EmulatorWorld, RunningEmulator } f
 import { createClients } from '../../shared/adapters/clients.js';
 import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
 import { createAssignmentLimiter } from '../../shared/adapters/limiter.js';
+import { mapConcurrent } from '../../shared/adapters/map-concurrent.js';
 import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
 import { deduplicationId } from '../../shared/adapters/sqs-work-queue.js';
 import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
 import { SsoAdminAdapter } from '../../shared/adapters/sso-admin.js';
 import { assertIsError } from '../../shared/domain/errors.js';
 import type { Plan } from '../../shared/domain/plan-types.js';
-import type {
-  EventPublisherPort,
-  LifecycleEvent,
-  NotifierPort,
-  RulesRejection,
-} from '../../shared/domain/ports.js';
+import type { EventPublisherPort, LifecycleEvent, NotifierPort, RulesRejection } from '../../shared/domain/ports.js';
 import { fanOut } from '../../shared/domain/reconcile/fan-out.js';
 import type { ReconcileOutcome } from '../../shared/domain/reconcile/outcome.js';
 import { ReconcileError } from '../../shared/domain/reconcile/reconcile-error.js';
@@ -64,6 +60,13 @@ export interface LocalSystemOptions {
   readonly maxReceives?: number;
   /** SQS FIFO deduplication window in wall-clock ms; 0 turns deduplication off. Default five minutes. */
   readonly deduplicationWindowMs?: number;
+  /**
+   * Worker invocations running at once. Default 2, the deployed worker's maximum concurrency.
+   * The items of one message group (scope) always run one after the other, in order.
+   */
+  readonly concurrency?: number;
+  /** Messages per invocation, sharing its directory caches. Default 5, the deployed batch size. */
+  readonly batchSize?: number;
 }
 
 /** What arrived, read loosely from the event so that it can be told even when it is malformed. */
@@ -166,31 +169,36 @@ export const describeArrival = (event: unknown): Arrival => {
 
 const withSlash = (path: string): string => (path.endsWith('/') ? path : `${path}/`);
 
-const recorder = () => {
-  const events: LifecycleEvent[] = [];
-  let notifications = 0;
-  const publisher: EventPublisherPort = {
-    publish: async (batch) => {
-      events.push(...batch);
-    },
-  };
-  const notifier: NotifierPort = {
-    notify: async () => {
-      notifications++;
-    },
-  };
-  return { events, publisher, notifier, notifications: () => notifications };
+/** Stands in for EventBridge: keeps what is published, in `into`. */
+const recordingPublisher = (into: LifecycleEvent[]): EventPublisherPort => ({
+  publish: async (batch) => {
+    into.push(...batch);
+  },
+});
+
+interface Invocation {
+  readonly deps: ReconcileDeps;
+  readonly target: { events: LifecycleEvent[] };
+}
+
+const positiveInteger = (name: string, value: number): number => {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
 };
 
 /**
  * Starts the whole system locally: the emulator seeded with a snapshot and rules, and the real
  * adapters pointed at it by endpoint, composed as the worker's composition root composes them
- * (same classes, the SSM rules source behind the same cache, fresh directory adapters per work
- * item as per invocation). Only the edges that carry no logic are replaced: the SQS queue by an
- * in-memory FIFO queue with the same deduplication id, EventBridge and SNS by recorders.
+ * (same classes, the SSM rules source behind the same cache, fresh directory adapters for each
+ * invocation, i.e. each batch of messages). The fan-out runs as the fan-out function runs it.
+ * Only the edges that carry no logic are replaced: the SQS FIFO queue by an in-memory one with
+ * the same deduplication id, EventBridge and SNS by recorders.
  *
  * The adapters' own pauses (status polls, backoff) are divided by the emulator's time scale, so
  * that their waits and the emulated latency keep the proportions they have against AWS.
+ *
+ * Nothing here makes an event *happen*: change `world` first (or use `applyEventEffect`), then
+ * deliver, as CloudTrail reports a change after it is made.
  *
  * @example
  * const system = await createLocalSystem({ snapshot, rules: [{ name: 'workloads', text: yaml }] });
@@ -205,10 +213,7 @@ const recorder = () => {
  */
 export const createLocalSystem = async (options: LocalSystemOptions): Promise<LocalSystem> => {
   const rulesPath = withSlash(options.rulesPath ?? DEFAULT_RULES_PATH);
-  const maxReceives = options.maxReceives ?? 1;
-  if (!Number.isInteger(maxReceives) || maxReceives < 1) {
-    throw new RangeError(`maxReceives must be a positive integer, got ${maxReceives}`);
-  }
+  const maxReceives = positiveInteger('maxReceives', options.maxReceives ?? 1);
   const { snapshot: _seedIsOurs, parameters = [], ...emulatorOverrides } = options.emulator ?? {};
   const timeScale = emulatorOverrides.timeScale ?? DEFAULT_TIME_SCALE;
   const emulator = await startEmulator({
@@ -234,7 +239,13 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
     checkDocument: parseRulesDocument,
   });
   const rules = new RulesCache(ssmRules, clock, RULES_CACHE_MS);
-  const record = recorder();
+  let notifications = 0;
+  // Stands in for SNS: the summaries say nothing the outcomes do not.
+  const notifier: NotifierPort = {
+    notify: async () => {
+      notifications++;
+    },
+  };
   // One limiter per system, as one per process in Lambda: systems started side by side in one test
   // process must not share Identity Center's quotas.
   const limiter = createAssignmentLimiter(10);
@@ -247,41 +258,62 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
     pollTimeoutMs: scaled(600_000),
   };
 
-  const reconcileDeps = (): ReconcileDeps => ({
-    organizations: new OrganizationsAdapter(clients.organizations),
-    identityStore: new IdentityStoreAdapter(clients.identityStore, identityStoreId),
-    ssoAdmin: withPrincipalReader(
-      new SsoAdminAdapter(clients.ssoAdmin, {
-        instanceArn,
-        writeClient: clients.ssoAdminWrites,
-        limiter,
-        ...adapterTiming,
-      }),
-      undefined,
-    ),
-    rules,
-    publisher: record.publisher,
-    notifier: record.notifier,
-    clock,
-    managementAccountId,
-  });
+  /**
+   * The ports of one worker invocation: its directory adapters cache for as long as it runs, as in
+   * Lambda. The publisher hands each item's events to `target.events`, set before each item.
+   */
+  const newInvocation = (): Invocation => {
+    const target = { events: [] as LifecycleEvent[] };
+    const deps: ReconcileDeps = {
+      organizations: new OrganizationsAdapter(clients.organizations),
+      identityStore: new IdentityStoreAdapter(clients.identityStore, identityStoreId),
+      ssoAdmin: withPrincipalReader(
+        new SsoAdminAdapter(clients.ssoAdmin, {
+          instanceArn,
+          writeClient: clients.ssoAdminWrites,
+          limiter,
+          ...adapterTiming,
+        }),
+        undefined,
+      ),
+      rules,
+      publisher: {
+        publish: async (batch) => {
+          target.events.push(...batch);
+        },
+      },
+      notifier,
+      clock,
+      managementAccountId,
+    };
+    return { deps, target };
+  };
 
   const windowMs = options.deduplicationWindowMs ?? SQS_DEDUPLICATION_WINDOW_MS;
   const queue = new InMemoryWorkQueue(deduplicationId, windowMs, clock.now);
   const counters = { deliveries: 0, reconciles: 0, deduplicated: 0, failedReconciles: 0 };
+  const concurrency = positiveInteger('concurrency', options.concurrency ?? 2);
+  const batchSize = positiveInteger('batchSize', options.batchSize ?? 5);
 
-  const reconcileItem = async (item: WorkItem): Promise<ReconcileRecord> => {
+  /** One item, retried up to `maxReceives` times; a retry is a new invocation, as after an SQS redelivery. */
+  const reconcileItem = async (
+    item: WorkItem,
+    first: Invocation,
+  ): Promise<{ record: ReconcileRecord; events: LifecycleEvent[] }> => {
     const scope = scopeKey(item.scope);
     const made: Plan[] = [];
+    const published: LifecycleEvent[] = [];
     let outcome: ReconcileOutcome | undefined;
     let error: Error | undefined;
     let attempts = 0;
     while (attempts < maxReceives) {
       attempts++;
       counters.reconciles++;
-      const firstEvent = record.events.length;
+      const invocation = attempts === 1 ? first : newInvocation();
+      const events: LifecycleEvent[] = [];
+      invocation.target.events = events;
       try {
-        outcome = await reconcileScope(reconcileDeps(), item);
+        outcome = await reconcileScope(invocation.deps, item);
         error = undefined;
       } catch (caught) {
         assertIsError(caught);
@@ -289,7 +321,8 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
         // A failed reconcile still carried out what it could; its outcome says what.
         outcome = caught instanceof ReconcileError ? caught.outcome : undefined;
       }
-      if (outcome !== undefined) made.push(changesOf(outcome, record.events.slice(firstEvent)));
+      published.push(...events);
+      if (outcome !== undefined) made.push(changesOf(outcome, events));
       if (error === undefined) break;
     }
     if (error !== undefined) counters.failedReconciles++;
@@ -297,7 +330,7 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
     const total = sumPlans(made);
     // Blocks and rule errors describe the last attempt; earlier attempts' copies would repeat them.
     const changes: Plan = { ...total, blocked: last?.blocked ?? [], errors: last?.errors ?? [] };
-    return {
+    const record: ReconcileRecord = {
       item,
       scope,
       attempts,
@@ -305,6 +338,38 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
       ...(outcome === undefined ? {} : { outcome }),
       ...(error === undefined ? {} : { error }),
     };
+    return { record, events: published };
+  };
+
+  /**
+   * Drains the queue as the deployed worker does: batches of up to `batchSize` messages, each
+   * handled in order by one invocation, `concurrency` invocations at once. A message group never
+   * spans two batches, so one scope is never reconciled twice at the same time.
+   */
+  const drain = async (): Promise<{ records: ReconcileRecord[]; events: LifecycleEvent[] }> => {
+    const groups = new Map<string, WorkItem[]>();
+    for (let item = queue.take(); item !== undefined; item = queue.take()) {
+      const key = scopeKey(item.scope);
+      groups.set(key, [...(groups.get(key) ?? []), item]);
+    }
+    const batches: WorkItem[][] = [];
+    let batch: WorkItem[] = [];
+    for (const group of groups.values()) {
+      if (batch.length > 0 && batch.length + group.length > batchSize) {
+        batches.push(batch);
+        batch = [];
+      }
+      batch.push(...group);
+    }
+    if (batch.length > 0) batches.push(batch);
+    const handled = await mapConcurrent(batches, concurrency, async (items) => {
+      const invocation = newInvocation();
+      const done: { record: ReconcileRecord; events: LifecycleEvent[] }[] = [];
+      for (const item of items) done.push(await reconcileItem(item, invocation));
+      return done;
+    });
+    const flat = handled.flat();
+    return { records: flat.map((d) => d.record), events: flat.flatMap((d) => d.events) };
   };
 
   const deliverNow = async (event: unknown): Promise<DeliveryResult> => {
@@ -329,7 +394,7 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
     }
     if (parsed.kind === 'ignored') return { ...nothing, status: 'ignored', reason: parsed.reason };
 
-    const firstEvent = record.events.length;
+    const published: LifecycleEvent[] = [];
     const failures: { scope: string; error: Error }[] = [];
     const rejections: RulesRejection[] = [];
     // The intake enqueues every scope but `all`, which the fan-out function expands.
@@ -343,8 +408,8 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
             organizations: new OrganizationsAdapter(clients.organizations),
             identityStore: new IdentityStoreAdapter(clients.identityStore, identityStoreId),
             queue,
-            publisher: record.publisher,
-            notifier: record.notifier,
+            publisher: recordingPublisher(published),
+            notifier,
             managementAccountId,
           },
           sweep.origin,
@@ -358,12 +423,10 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
     const deduplicated = queue.takeDropped().map((item) => scopeKey(item.scope));
     counters.deduplicated += deduplicated.length;
 
-    const reconciles: ReconcileRecord[] = [];
-    for (let item = queue.take(); item !== undefined; item = queue.take()) {
-      const done = await reconcileItem(item);
-      reconciles.push(done);
-      if (done.error !== undefined) failures.push({ scope: done.scope, error: done.error });
-    }
+    const drained = await drain();
+    const reconciles = drained.records;
+    published.push(...drained.events);
+    for (const r of reconciles) if (r.error !== undefined) failures.push({ scope: r.scope, error: r.error });
     return {
       arrival: { ...arrival, eventId: sweep?.origin.eventId ?? parsed.items[0]?.origin.eventId ?? arrival.eventId },
       status: 'processed',
@@ -373,7 +436,7 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
       failures,
       rejections,
       changes: sumPlans(reconciles.map((r) => r.changes)),
-      events: record.events.slice(firstEvent),
+      events: published,
     };
   };
 
@@ -393,7 +456,7 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
       for (const document of documents) emulator.world.putParameter(`${rulesPath}${document.name}`, document.text);
     },
     snapshot: () => emulator.world.exportSnapshot(),
-    stats: () => ({ ...emulator.stats(), ...counters, notifications: record.notifications() }),
+    stats: () => ({ ...emulator.stats(), ...counters, notifications }),
     close: async () => {
       if (closed) return;
       closed = true;
