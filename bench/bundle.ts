@@ -66,7 +66,13 @@ export const bundleFunction = async (name: FunctionName, outDir: string): Promis
   if (result.metafile === undefined) throw new Error(`esbuild returned no metafile for ${name}`);
   const code = await readFile(file);
   const zipped = await gzipAsync(code);
-  return { function: name, file, bundleBytes: code.byteLength, gzipBytes: zipped.byteLength, metafile: result.metafile };
+  return {
+    function: name,
+    file,
+    bundleBytes: code.byteLength,
+    gzipBytes: zipped.byteLength,
+    metafile: result.metafile,
+  };
 };
 
 /** Output bytes per package (or per first-party directory), largest first: where a bundle's size comes from. */

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -50,6 +50,8 @@ const LAMBDA_ENVIRONMENT: Readonly<Record<string, string>> = {
   AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'bench-only-not-a-secret',
   AWS_EC2_METADATA_DISABLED: 'true',
+  // The SDK warns at client construction on Node < 22; Lambda runs Node 22, where it never does.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/111122223333/idc-lifecycle-work.fifo';
@@ -67,7 +69,11 @@ const SHARED = {
 
 /** The variables each function's `loadConfig` requires, as the main stack sets them (dummy values). */
 const FUNCTION_ENVIRONMENT: Readonly<Record<FunctionName, Readonly<Record<string, string>>>> = {
-  intake: { WORK_QUEUE_URL: QUEUE_URL, RULES_PATH: SHARED.RULES_PATH, AWS_LAMBDA_FUNCTION_NAME: 'idc-lifecycle-intake' },
+  intake: {
+    WORK_QUEUE_URL: QUEUE_URL,
+    RULES_PATH: SHARED.RULES_PATH,
+    AWS_LAMBDA_FUNCTION_NAME: 'idc-lifecycle-intake',
+  },
   fanout: {
     ...SHARED,
     ...IDENTITY_CENTER,
@@ -196,4 +202,6 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     },
   });
   console.log(formatColdStartTable(rows));
+  // Init times are wall-clock: on a busy machine they stretch, so say how busy it was.
+  console.log(`load average (1 min) at the end: ${loadavg()[0]?.toFixed(2)} on ${availableParallelism()} CPUs`);
 }

@@ -9,7 +9,19 @@
  * @example
  * bundling: { ...FUNCTION_BUNDLING, format: OutputFormat.ESM, forceDockerBundling: false }
  */
-export const FUNCTION_BUNDLING = {
+export interface FunctionBundling {
+  readonly format: 'esm';
+  readonly target: string;
+  readonly minify: boolean;
+  readonly sourceMap: boolean;
+  readonly sourcesContent: boolean;
+  /** Mutable only because CDK's `BundlingOptions.mainFields` is typed `string[]`. */
+  readonly mainFields: string[];
+  readonly banner: string;
+  readonly bundleAwsSDK: boolean;
+}
+
+export const FUNCTION_BUNDLING: FunctionBundling = {
   format: 'esm',
   /** Lambda's Node.js 22 runtime. */
   target: 'node22',
@@ -26,7 +38,7 @@ export const FUNCTION_BUNDLING = {
     "import { createRequire as __idcCreateRequire } from 'node:module'; const require = __idcCreateRequire(import.meta.url);",
   /** Pin the SDK we tested with instead of whatever version the runtime ships (no `@aws-sdk/*` externals). */
   bundleAwsSDK: true,
-} as const;
+};
 
 /** The file name CDK gives an ESM bundle, and so the name the bench gives its own. */
 export const FUNCTION_BUNDLE_FILE = 'index.mjs';

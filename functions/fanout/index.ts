@@ -1,4 +1,12 @@
-import { createClients } from '../../shared/adapters/clients.js';
+import {
+  createEventBridgeClient,
+  createIdentityStoreClient,
+  createOrganizationsClient,
+  createSnsClient,
+  createSqsClient,
+  createSsmClient,
+  createSsoAdminClient,
+} from '../../shared/adapters/clients.js';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.js';
 import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
 import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
@@ -14,8 +22,19 @@ import { withStandardMiddleware } from '../../shared/runtime/middleware.js';
 import { makeHandler } from './handler.js';
 
 const config = loadConfig('fanout');
-const clients = createClients(config.idcRegion === undefined ? {} : { region: config.idcRegion });
-const identityStoreId = config.identityStoreId ?? (await discoverInstance(clients.ssoAdmin)).identityStoreId;
+const region = config.idcRegion === undefined ? {} : { region: config.idcRegion };
+// Only the clients this function calls: each factory pulls in one SDK package (DESIGN §8).
+const clients = {
+  organizations: createOrganizationsClient(region),
+  identityStore: createIdentityStoreClient(region),
+  ssm: createSsmClient(region),
+  sqs: createSqsClient(region),
+  eventBridge: createEventBridgeClient(region),
+  sns: createSnsClient(region),
+};
+// The stack always sets IDENTITY_STORE_ID; discovery is the fallback for a hand-made deployment.
+const identityStoreId =
+  config.identityStoreId ?? (await discoverInstance(createSsoAdminClient(region))).identityStoreId;
 const rules = new SsmRulesSource(clients.ssm, {
   path: config.rulesPath,
   validate: loadRuleSet,

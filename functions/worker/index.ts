@@ -1,6 +1,14 @@
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { createClients } from '../../shared/adapters/clients.js';
+import {
+  createEventBridgeClient,
+  createIdentityStoreClient,
+  createOrganizationsClient,
+  createSnsClient,
+  createSsmClient,
+  createSsoAdminClient,
+  createSsoAdminWritesClient,
+} from '../../shared/adapters/clients.js';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.js';
 import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
 import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
@@ -18,7 +26,16 @@ import { makeHandler } from './handler.js';
 
 const config = loadConfig('worker');
 const region = config.idcRegion === undefined ? {} : { region: config.idcRegion };
-const clients = createClients(region);
+// Only the clients this function calls: each factory pulls in one SDK package (DESIGN §8).
+const clients = {
+  organizations: createOrganizationsClient(region),
+  identityStore: createIdentityStoreClient(region),
+  ssoAdmin: createSsoAdminClient(region),
+  ssoAdminWrites: createSsoAdminWritesClient(region),
+  ssm: createSsmClient(region),
+  eventBridge: createEventBridgeClient(region),
+  sns: createSnsClient(region),
+};
 const instance =
   config.instanceArn !== undefined && config.identityStoreId !== undefined
     ? { instanceArn: config.instanceArn, identityStoreId: config.identityStoreId }

@@ -44,33 +44,65 @@ export const organizationsRegion = (region: string | undefined): string => {
   return 'us-east-1';
 };
 
+/** The settings every client shares; only what the caller gave, so the SDK's own chain fills the rest. */
+const commonConfig = (options: ClientOptions) => ({
+  ...(options.region === undefined ? {} : { region: options.region }),
+  ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+  ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+  ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+});
+
+/*
+ * One factory per client, so that a function's composition root imports only the clients it uses
+ * and esbuild leaves the other services' packages out of its bundle (DESIGN §8: every SDK client
+ * costs bundle size and init time). `createClients` builds them all, for the CLI and tests.
+ */
+
+export const createOrganizationsClient = (options: ClientOptions = {}): OrganizationsClient => {
+  const common = commonConfig(options);
+  // With an explicit endpoint the caller's Region is kept: the endpoint is not AWS's global one.
+  return new OrganizationsClient(
+    options.endpoint === undefined ? { ...common, region: organizationsRegion(options.region) } : common,
+  );
+};
+
+export const createIdentityStoreClient = (options: ClientOptions = {}): IdentitystoreClient =>
+  new IdentitystoreClient(commonConfig(options));
+
+export const createSsoAdminClient = (options: ClientOptions = {}): SSOAdminClient =>
+  new SSOAdminClient(commonConfig(options));
+
+/** The SSO Admin client without SDK retries, for assignment writes (see {@link AwsClients.ssoAdminWrites}). */
+export const createSsoAdminWritesClient = (options: ClientOptions = {}): SSOAdminClient =>
+  new SSOAdminClient({ ...commonConfig(options), maxAttempts: 1 });
+
+export const createSsmClient = (options: ClientOptions = {}): SSMClient => new SSMClient(commonConfig(options));
+
+export const createSqsClient = (options: ClientOptions = {}): SQSClient => new SQSClient(commonConfig(options));
+
+export const createEventBridgeClient = (options: ClientOptions = {}): EventBridgeClient =>
+  new EventBridgeClient(commonConfig(options));
+
+export const createSnsClient = (options: ClientOptions = {}): SNSClient => new SNSClient(commonConfig(options));
+
 /**
  * Builds the SDK clients the ordinary way, so that the SDK's configuration chain (credentials,
  * `AWS_REGION`, `AWS_ENDPOINT_URL` and its per-service variants) applies unchanged. Nothing here
  * knows about the emulator: tests point the clients at it with `endpoint` or the environment.
+ * Functions use the per-client factories above instead, so that their bundles hold only the
+ * clients they call.
  *
  * @example
  * const clients = createClients({ region: 'eu-west-1' });
  * const ssoAdmin = new SsoAdminAdapter(clients.ssoAdmin, { instanceArn, writeClient: clients.ssoAdminWrites });
  */
-export const createClients = (options: ClientOptions = {}): AwsClients => {
-  const common = {
-    ...(options.region === undefined ? {} : { region: options.region }),
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-  };
-  // With an explicit endpoint the caller's Region is kept: the endpoint is not AWS's global one.
-  const organizationsConfig =
-    options.endpoint === undefined ? { ...common, region: organizationsRegion(options.region) } : common;
-  return {
-    organizations: new OrganizationsClient(organizationsConfig),
-    identityStore: new IdentitystoreClient(common),
-    ssoAdmin: new SSOAdminClient(common),
-    ssoAdminWrites: new SSOAdminClient({ ...common, maxAttempts: 1 }),
-    ssm: new SSMClient(common),
-    sqs: new SQSClient(common),
-    eventBridge: new EventBridgeClient(common),
-    sns: new SNSClient(common),
-  };
-};
+export const createClients = (options: ClientOptions = {}): AwsClients => ({
+  organizations: createOrganizationsClient(options),
+  identityStore: createIdentityStoreClient(options),
+  ssoAdmin: createSsoAdminClient(options),
+  ssoAdminWrites: createSsoAdminWritesClient(options),
+  ssm: createSsmClient(options),
+  sqs: createSqsClient(options),
+  eventBridge: createEventBridgeClient(options),
+  sns: createSnsClient(options),
+});

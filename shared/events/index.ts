@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import { CONTROL_TOWER_EVENT_SOURCE, parseControlTowerRecord } from './control-tower.js';
 import { CLOUDTRAIL_DETAIL_TYPES, cloudTrailRecordSchema, type Envelope, envelopeSchema } from './envelope.js';
 import { IDENTITY_EVENT_SOURCES, parseIdentityRecord } from './identity.js';
@@ -13,6 +12,7 @@ import {
   SCHEDULE_SOURCES,
   SCHEDULED_EVENT_DETAIL_TYPE,
 } from './schedule.js';
+import { partial } from './shape.js';
 import { parseParameterChange, SSM_DETAIL_TYPE, SSM_SOURCE } from './ssm.js';
 import { parseTagChange, TAG_DETAIL_TYPE, TAG_SOURCE } from './tag.js';
 
@@ -53,7 +53,7 @@ const parseCloudTrailEvent = (envelope: Envelope, envelopeContext: EventContext)
 };
 
 const envelopeProblem = (event: object): MalformedEventError => {
-  const loose = z.partial(envelopeSchema).safeParse(event);
+  const loose = partial(envelopeSchema).safeParse(event);
   const id = loose.success ? loose.data.id : undefined;
   const type = loose.success ? loose.data['detail-type'] : undefined;
   const parsed = envelopeSchema.safeParse(event);

@@ -1,6 +1,3 @@
-import { en } from 'zod/locales';
-import * as z from 'zod/mini';
-
 /**
  * Function configuration, read once at cold start (STYLE §6). This is the only module that
  * reads `process.env`; everything else receives typed values.
@@ -13,32 +10,75 @@ export class ConfigError extends Error {
   }
 }
 
-// zod/mini (tree-shakable, DESIGN §8 cold start) ships no messages; the English locale gives the
-// same "is invalid: …" details as classic zod. The setting is global and idempotent.
-z.config(en());
+/*
+ * Each variable is read by a small function instead of a zod schema: config is read at every cold
+ * start, and zod was the only reason the intake bundled a validation library (DESIGN §8). The
+ * problems keep zod's wording, which the messages below have always quoted.
+ */
 
-const required = z.string().check(z.minLength(1));
-const optional = z.optional(z.string());
-const accountId = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id'));
+/** A variable's value, or what is wrong with it; `raw` is trimmed, and `undefined` when unset or blank. */
+type Read<T> = { readonly value: T } | { readonly problem: string };
+type Reader<T> = (raw: string | undefined) => Read<T>;
 
-/** Each variable: its schema and where it lands in the typed config. */
+const ok = <T>(value: T): Read<T> => ({ value });
+const problem = (message: string): { readonly problem: string } => ({ problem: message });
+const MISSING = problem('Invalid input: expected string, received undefined');
+
+const required: Reader<string> = (raw) => (raw === undefined ? MISSING : ok(raw));
+const optional: Reader<string | undefined> = (raw) => ok(raw);
+const matching =
+  (test: (value: string) => boolean, message: string): Reader<string> =>
+  (raw) => {
+    if (raw === undefined) return MISSING;
+    return test(raw) ? ok(raw) : problem(message);
+  };
+const ACCOUNT_ID = /^\d{12}$/;
+const accountId = matching((value) => ACCOUNT_ID.test(value), 'must be a 12-digit account id');
+
+/** What `URL` can parse; tabs and line breaks inside are dropped, as the URL parser itself does. */
+const url: Reader<string> = (raw) => {
+  if (raw === undefined) return MISSING;
+  return URL.canParse(raw) ? ok(raw.replace(/[\t\n\r]/g, '')) : problem('Invalid URL');
+};
+
+/** A whole number of seconds, zero or more. */
+const cacheSeconds: Reader<number> = (raw) => {
+  if (raw === undefined) return ok(60);
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds)) return problem(`Invalid input: expected number, received ${seconds}`);
+  if (!Number.isInteger(seconds)) return problem('Invalid input: expected int, received number');
+  if (seconds > Number.MAX_SAFE_INTEGER) return problem(`Too big: expected int to be <=${Number.MAX_SAFE_INTEGER}`);
+  if (seconds < Number.MIN_SAFE_INTEGER) return problem(`Too small: expected int to be >=${Number.MIN_SAFE_INTEGER}`);
+  return seconds < 0 ? problem('Too small: expected number to be >=0') : ok(seconds);
+};
+
+const MODES = ['enforce', 'report'] as const;
+const mode: Reader<(typeof MODES)[number]> = (raw) => {
+  if (raw === undefined) return ok('enforce');
+  const found = MODES.find((candidate) => candidate === raw);
+  return found === undefined
+    ? problem(`Invalid option: expected one of ${MODES.map((m) => `"${m}"`).join('|')}`)
+    : ok(found);
+};
+
+/** Each variable: how it is read and where it lands in the typed config. */
 const variables = {
-  WORK_QUEUE_URL: z.pipe(required, z.url()),
-  RULES_PATH: z.pipe(
-    z._default(z.string(), '/idc-lifecycle/rules/'),
-    z.string().check(z.regex(/^\/.*/, 'must be an SSM path starting with "/"')),
-  ),
+  WORK_QUEUE_URL: url,
+  RULES_PATH: (raw) =>
+    raw === undefined || raw.startsWith('/')
+      ? ok(raw ?? '/idc-lifecycle/rules/')
+      : problem('must be an SSM path starting with "/"'),
   EVENT_BUS_NAME: required,
-  SUMMARY_TOPIC_ARN: z.pipe(required, z.string().check(z.startsWith('arn:', 'must be an SNS topic ARN'))),
+  SUMMARY_TOPIC_ARN: matching((value) => value.startsWith('arn:'), 'must be an SNS topic ARN'),
   INSTANCE_ARN: optional,
   IDENTITY_STORE_ID: optional,
   IDC_REGION: optional,
   MANAGEMENT_ACCOUNT_ID: accountId,
-  OPTIONAL_MANAGEMENT_ACCOUNT_ID: z.pipe(optional, z.optional(accountId)),
+  OPTIONAL_MANAGEMENT_ACCOUNT_ID: (raw) => (raw === undefined ? ok(undefined) : accountId(raw)),
   PRINCIPAL_READ_ROLE_ARN: optional,
-  RULES_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
-  MODE: z._default(z.enum(['enforce', 'report']), 'enforce'),
-} as const;
+  RULES_CACHE_SECONDS: cacheSeconds,
+  MODE: mode,
+} as const satisfies Record<string, Reader<unknown>>;
 
 type Variable = keyof typeof variables;
 
@@ -70,9 +110,10 @@ const functions = {
 } as const satisfies Record<string, Record<string, Variable>>;
 
 export type FunctionName = keyof typeof functions;
+type ValueOf<R> = R extends Reader<infer T> ? T : never;
 export type Config<F extends FunctionName> = {
   readonly [K in keyof (typeof functions)[F]]: (typeof functions)[F][K] extends Variable
-    ? z.output<(typeof variables)[(typeof functions)[F][K]]>
+    ? ValueOf<(typeof variables)[(typeof functions)[F][K]]>
     : never;
 };
 export type IntakeConfig = Config<'intake'>;
@@ -98,17 +139,15 @@ export const loadConfig = <F extends FunctionName>(
   for (const [key, variable] of Object.entries(functions[name]) as [string, Variable][]) {
     // A blank value counts as unset, so that defaults apply and required variables say so.
     const raw = env[envName(variable)]?.trim() || undefined;
-    const result = variables[variable].safeParse(raw);
-    if (!result.success) {
-      const missing = raw === undefined;
+    const read: Read<unknown> = variables[variable](raw);
+    if ('problem' in read) {
       throw new ConfigError(
-        missing
+        raw === undefined
           ? `Environment variable ${envName(variable)} is required`
-          : `Environment variable ${envName(variable)} is invalid: ${result.error.issues[0]?.message ?? 'bad value'}`,
-        { cause: result.error },
+          : `Environment variable ${envName(variable)} is invalid: ${read.problem}`,
       );
     }
-    config[key] = result.data;
+    config[key] = read.value;
   }
   return config as Config<F>;
 };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { attributeSelectorSchema, rulesDocumentSchema } from './schema.js';
 
 /** Where editors and `# yaml-language-server: $schema=` comments find the schema. */
