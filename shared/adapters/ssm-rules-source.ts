@@ -6,31 +6,16 @@ import {
 } from '@aws-sdk/client-ssm';
 import { RulesUnavailableError, RulesValidationError } from '../domain/errors.js';
 import type { RulesLoadResult, RulesRejection, RulesSourcePort } from '../domain/ports.js';
+import type { RulesDocumentSource, RulesIssue } from '../domain/rules/load.js';
 import type { RuleSet } from '../domain/rules/schema.js';
 import { collectPages } from './paginate.js';
 
-/** One rules document as stored: its parameter name and its text (YAML or JSON). */
-export interface RulesDocumentSource {
-  readonly name: string;
-  readonly text: string;
-}
-
-export interface RulesIssue {
-  readonly document: string;
-  readonly path: string;
-  readonly line?: number;
-  readonly message: string;
-}
-
-/**
- * Merges and validates a set of documents (`loadRuleSet` in `shared/domain/rules/load.ts`). Typed
- * by shape only, so that this adapter does not depend on that module's file.
- */
+/** Merges and validates a set of documents: `loadRuleSet`, injected by the composition root. */
 export type ValidateRuleSet = (
   sources: RulesDocumentSource[],
 ) => { readonly ok: true; readonly ruleSet: RuleSet } | { readonly ok: false; readonly issues: readonly RulesIssue[] };
 
-/** Validates one document on its own (`parseRulesDocument`). */
+/** Validates one document on its own: `parseRulesDocument`. */
 export type CheckRulesDocument = (
   source: RulesDocumentSource,
 ) => { readonly ok: true } | { readonly ok: false; readonly issues: readonly RulesIssue[] };

@@ -3,11 +3,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   type CheckRulesDocument,
-  type RulesIssue,
   SsmRulesSource,
   type ValidateRuleSet,
 } from '../../../shared/adapters/ssm-rules-source.js';
 import { RulesUnavailableError, RulesValidationError } from '../../../shared/domain/errors.js';
+import type { RulesIssue } from '../../../shared/domain/rules/load.js';
 import type { RuleSet } from '../../../shared/domain/rules/schema.js';
 
 const PATH = '/idc-lifecycle/rules/';
