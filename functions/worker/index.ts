@@ -61,7 +61,11 @@ const reconcileDeps = () => ({
   organizations: new OrganizationsAdapter(clients.organizations),
   identityStore: new IdentityStoreAdapter(clients.identityStore, instance.identityStoreId),
   ssoAdmin: withPrincipalReader(
-    new SsoAdminAdapter(clients.ssoAdmin, { instanceArn: instance.instanceArn, writeClient: clients.ssoAdminWrites }),
+    new SsoAdminAdapter(clients.ssoAdmin, {
+      instanceArn: instance.instanceArn,
+      writeClient: clients.ssoAdminWrites,
+      maxOutstandingCreates: config.maxOutstandingCreates,
+    }),
     principalReadClient && new SsoAdminAdapter(principalReadClient, { instanceArn: instance.instanceArn }),
   ),
   rules,

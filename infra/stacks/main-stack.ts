@@ -55,12 +55,14 @@ export const WORK_QUEUE_VISIBILITY = Duration.seconds(WORKER_TIMEOUT.toSeconds()
 /**
  * Identity Center allows 10 outstanding CreateAccountAssignment calls and 20 TPS across its whole
  * API, shared with every status poll and read (DESIGN §5, §8). Each worker process caps its own
- * outstanding creates (shared/adapters/limiter.ts); two concurrent workers, each holding at most 5,
+ * outstanding creates (MAX_OUTSTANDING_CREATES, shared/adapters/limiter.ts); two concurrent workers, each holding at most 5,
  * reach the 10 of the quota and no more, and keep their combined read and poll traffic inside the 20
  * TPS that the adapters' backoff then absorbs. Two is also the smallest value SQS event sources allow.
  * More workers would not finish sooner: the floor is set by Identity Center, not by us.
  */
 export const WORKER_MAX_CONCURRENCY = 2;
+/** Identity Center's quota of outstanding CreateAccountAssignment calls, shared by the workers. */
+export const IDC_OUTSTANDING_CREATES_QUOTA = 10;
 /** Scopes per worker invocation; a failed scope is reported alone (reportBatchItemFailures). */
 export const WORKER_BATCH_SIZE = 5;
 /** Receives before a scope is parked in the work DLQ: transient throttles heal well before that. */
@@ -200,6 +202,7 @@ export class IdcLifecycleStack extends Stack {
         ...identityEnv,
         RULES_PATH: rulesPath,
         RULES_CACHE_SECONDS: '60',
+        MAX_OUTSTANDING_CREATES: String(IDC_OUTSTANDING_CREATES_QUOTA / WORKER_MAX_CONCURRENCY),
         EVENT_BUS_NAME: this.eventBus.eventBusName,
         SUMMARY_TOPIC_ARN: this.alerts.topic.topicArn,
         MANAGEMENT_ACCOUNT_ID: config.managementAccountId,

@@ -29,8 +29,15 @@ export interface SsmRulesSourceOptions {
 
 interface ChosenDocument {
   readonly source: RulesDocumentSource;
+  /** The parameter version in use; absent when the document is left out. */
+  readonly version?: number;
+  /** When the parameter last changed (ms), to find the newest change when documents clash. */
+  readonly modified?: number;
   readonly rejection?: RulesRejection;
 }
+
+/** How many times a clash between documents may step one of them back before giving up. */
+const MAX_CLASH_FALLBACKS = 20;
 
 const describeIssues = (issues: readonly RulesIssue[]): string => new RulesValidationError(issues).message;
 
@@ -75,30 +82,59 @@ export class SsmRulesSource implements RulesSourcePort {
       chosen.push(await this.#choose(parameter));
     }
     const rejections = chosen.flatMap((doc) => (doc.rejection ? [doc.rejection] : []));
-    const usable = chosen.filter((doc) => doc.rejection === undefined || doc.rejection.fallbackVersion !== undefined);
-    if (usable.length === 0) {
-      throw new RulesUnavailableError(
-        `No valid rules document under ${path}:\n${rejections.map((r) => r.message).join('\n')}`,
+    let usable = chosen.filter((doc) => doc.version !== undefined);
+    for (let attempt = 0; usable.length > 0; attempt++) {
+      const merged = this.options.validate(usable.map((doc) => doc.source));
+      if (merged.ok) return { ruleSet: merged.ruleSet, rejections };
+      const culprit = attempt < MAX_CLASH_FALLBACKS ? newestChangeNamed(usable, merged.issues) : undefined;
+      if (culprit === undefined) {
+        throw new RulesUnavailableError(`The rules documents under ${path} do not form a valid rule set`, {
+          cause: new RulesValidationError(merged.issues),
+        });
+      }
+      // Documents valid on their own can still clash (a rule id reused, a second `settings`). The
+      // newest change among those the issues name is the one refused: it steps back to its previous
+      // valid version, or is left out when it has none (then it never granted anything).
+      const previous = await this.#newestValid(culprit.source.name, culprit.version);
+      const issues = merged.issues.filter((issue) => issue.document === culprit.source.name);
+      rejections.push({
+        document: culprit.source.name,
+        message: `conflicts with the other rules documents: ${describeIssues(issues)}`,
+        ...(previous === undefined ? {} : { fallbackVersion: previous.version }),
+      });
+      usable = usable.flatMap((doc) =>
+        doc !== culprit ? [doc] : previous === undefined ? [] : [{ ...doc, ...previous }],
       );
     }
-
-    const merged = this.options.validate(usable.map((doc) => doc.source));
-    if (!merged.ok) {
-      throw new RulesUnavailableError(`The rules documents under ${path} do not form a valid rule set`, {
-        cause: new RulesValidationError(merged.issues),
-      });
-    }
-    return { ruleSet: merged.ruleSet, rejections };
+    throw new RulesUnavailableError(
+      `No valid rules document under ${path}:\n${rejections.map((r) => r.message).join('\n')}`,
+    );
   }
 
   /** The newest version of one document that is valid on its own, with a rejection if it is not the newest. */
   async #choose(parameter: Parameter): Promise<ChosenDocument> {
     const name = parameter.Name ?? '';
     const newest: RulesDocumentSource = { name, text: parameter.Value ?? '' };
+    const modified = parameter.LastModifiedDate?.getTime();
     const check = this.options.checkDocument(newest);
-    if (check.ok) return { source: newest };
+    if (check.ok)
+      return { source: newest, version: parameter.Version ?? 0, ...(modified === undefined ? {} : { modified }) };
 
     const message = describeIssues(check.issues);
+    const fallback = await this.#newestValid(name, parameter.Version);
+    if (fallback === undefined) return { source: newest, rejection: { document: name, message } };
+    return {
+      ...fallback,
+      ...(modified === undefined ? {} : { modified }),
+      rejection: { document: name, message, fallbackVersion: fallback.version },
+    };
+  }
+
+  /** The newest version of a document older than `before` (any version when undefined) that is valid on its own. */
+  async #newestValid(
+    name: string,
+    before: number | undefined,
+  ): Promise<{ source: RulesDocumentSource; version: number } | undefined> {
     const history = await collectPages(
       (NextToken) =>
         this.client.send(
@@ -107,17 +143,30 @@ export class SsmRulesSource implements RulesSourcePort {
       (page) => page.Parameters,
     );
     const older = history
-      .filter(
-        (entry) =>
-          entry.Version !== undefined && (parameter.Version === undefined || entry.Version < parameter.Version),
-      )
+      .filter((entry) => entry.Version !== undefined && (before === undefined || entry.Version < before))
       .sort((a, b) => (b.Version ?? 0) - (a.Version ?? 0));
     for (const entry of older) {
       const candidate: RulesDocumentSource = { name, text: entry.Value ?? '' };
-      if (this.options.checkDocument(candidate).ok) {
-        return { source: candidate, rejection: { document: name, message, fallbackVersion: entry.Version } };
-      }
+      if (this.options.checkDocument(candidate).ok) return { source: candidate, version: entry.Version ?? 0 };
     }
-    return { source: newest, rejection: { document: name, message } };
+    return undefined;
   }
 }
+
+/**
+ * Of the documents the issues name (as the issue's document, or in its message: a clash names
+ * both sides), the one changed last.
+ */
+const newestChangeNamed = (
+  documents: readonly ChosenDocument[],
+  issues: readonly RulesIssue[],
+): ChosenDocument | undefined => {
+  const names = (doc: ChosenDocument) =>
+    issues.some((issue) => issue.document === doc.source.name || issue.message.includes(doc.source.name));
+  return documents
+    .filter(names)
+    .reduce<ChosenDocument | undefined>(
+      (latest, doc) => (latest === undefined || (doc.modified ?? 0) > (latest.modified ?? 0) ? doc : latest),
+      undefined,
+    );
+};

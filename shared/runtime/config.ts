@@ -52,6 +52,18 @@ const cacheSeconds: Reader<number> = (raw) => {
   return seconds < 0 ? problem('Too small: expected number to be >=0') : ok(seconds);
 };
 
+/**
+ * Outstanding CreateAccountAssignment calls this process may hold: Identity Center's quota of 10,
+ * divided among the worker's concurrent environments (the deployment sets it).
+ */
+const outstandingCreates: Reader<number> = (raw) => {
+  if (raw === undefined) return ok(10);
+  const value = Number(raw);
+  return Number.isInteger(value) && value >= 1 && value <= 10
+    ? ok(value)
+    : problem('must be a whole number from 1 to 10 (Identity Center allows 10 outstanding creates)');
+};
+
 const MODES = ['enforce', 'report'] as const;
 const mode: Reader<(typeof MODES)[number]> = (raw) => {
   if (raw === undefined) return ok('enforce');
@@ -77,6 +89,7 @@ const variables = {
   OPTIONAL_MANAGEMENT_ACCOUNT_ID: (raw) => (raw === undefined ? ok(undefined) : accountId(raw)),
   PRINCIPAL_READ_ROLE_ARN: optional,
   RULES_CACHE_SECONDS: cacheSeconds,
+  MAX_OUTSTANDING_CREATES: outstandingCreates,
   MODE: mode,
 } as const satisfies Record<string, Reader<unknown>>;
 
@@ -105,6 +118,7 @@ const functions = {
     managementAccountId: 'MANAGEMENT_ACCOUNT_ID',
     principalReadRoleArn: 'PRINCIPAL_READ_ROLE_ARN',
     rulesCacheSeconds: 'RULES_CACHE_SECONDS',
+    maxOutstandingCreates: 'MAX_OUTSTANDING_CREATES',
     mode: 'MODE',
   },
 } as const satisfies Record<string, Record<string, Variable>>;

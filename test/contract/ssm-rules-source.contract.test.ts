@@ -96,16 +96,20 @@ describe('SsmRulesSource against the emulator', () => {
     await expect(result).rejects.toBeInstanceOf(RulesUnavailableError);
   });
 
-  it('throws RulesUnavailableError when two valid documents reuse a rule id', async () => {
+  it('keeps the rule set in force and rejects a new document that reuses a rule id', async () => {
     // Prepare
     const t = await start();
-    t.emulator.world.putParameter(`${PATH}zz-duplicate`, assignmentDocument('rule-0', 'Someone Else'));
+    const duplicate = `${PATH}zz-duplicate`;
+    t.emulator.world.putParameter(duplicate, assignmentDocument('rule-0', 'Someone Else'));
 
     // Act
-    const result = rulesSource(t).load();
+    const { ruleSet, rejections } = await rulesSource(t).load();
 
     // Assess
-    await expect(result).rejects.toBeInstanceOf(RulesUnavailableError);
-    await expect(result).rejects.toMatchObject({ cause: { name: 'RulesValidationError' } });
+    expect(ruleSet.assignments.find((rule) => rule.id === 'rule-0')?.principals).toEqual([{ group: 'Team 0' }]);
+    expect(Object.values(ruleSet.sources)).not.toContain(duplicate);
+    expect(rejections).toEqual([
+      { document: duplicate, message: expect.stringContaining('conflicts with the other rules documents') },
+    ]);
   });
 });

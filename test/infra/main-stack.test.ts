@@ -298,6 +298,21 @@ describe('IdcLifecycleStack functions', () => {
   );
 });
 
+describe('IdcLifecycleStack worker quota', () => {
+  it('splits the 10 outstanding creates of Identity Center among the concurrent workers', () => {
+    // Prepare
+    const { main } = cross();
+
+    // Act / Assess
+    main.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    main.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ MAX_OUTSTANDING_CREATES: '5' }) },
+    });
+  });
+});
+
 describe('IdcLifecycleStack permissions', () => {
   const roles = () => {
     const { stacks, main } = cross();

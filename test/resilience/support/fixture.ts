@@ -21,8 +21,7 @@ export const SANDBOX_OU = 'ou-ab12-33333333';
 
 export const PROD_ACCOUNTS = ['222200000001', '222200000002', '222200000003', '222200000004'] as const;
 export const SANDBOX_ACCOUNTS = ['333300000001', '333300000002'] as const;
-export const [PROD_1, PROD_2, PROD_3, PROD_4] = PROD_ACCOUNTS;
-export const [SANDBOX_1, SANDBOX_2] = SANDBOX_ACCOUNTS;
+export const [PROD_1, PROD_2] = PROD_ACCOUNTS;
 
 const permissionSetArn = (n: number): string =>
   `arn:aws:sso:::permissionSet/ssoins-7223000000000001/ps-${String(n).padStart(16, '0')}`;
@@ -148,18 +147,6 @@ assignments:
     targets:
       organizationalUnits: [/Sandbox]
 `;
-
-/** The assignments {@link WORKLOADS_YAML} grants on one production account. */
-export const prodGrants = (accountId: string) =>
-  [
-    { accountId, permissionSetArn: ADMIN, principalType: 'GROUP', principalId: PLATFORM },
-    { accountId, permissionSetArn: READ_ONLY, principalType: 'GROUP', principalId: DEVELOPERS },
-    { accountId, permissionSetArn: READ_ONLY, principalType: 'USER', principalId: ALICE },
-  ] as const;
-
-/** The assignment {@link WORKLOADS_YAML} grants on one sandbox account. */
-export const sandboxGrants = (accountId: string) =>
-  [{ accountId, permissionSetArn: POWER_USER, principalType: 'GROUP', principalId: DEVELOPERS }] as const;
 
 export const RULES_DOCUMENTS = [
   { name: SETTINGS_DOCUMENT, value: SETTINGS_YAML },

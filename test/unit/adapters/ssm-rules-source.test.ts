@@ -187,29 +187,74 @@ describe('SsmRulesSource.load', () => {
     expect(ssm.commandCalls(GetParametersByPathCommand)).toHaveLength(2);
   });
 
-  it('throws RulesUnavailableError with the issues when the documents do not merge', async () => {
+  it('steps the most recently changed clashing document back to its previous valid version', async () => {
     // Prepare
     ssm.on(GetParametersByPathCommand).resolves({
       Parameters: [
-        { Name: `${PATH}one`, Value: 'ids: a', Version: 1 },
-        { Name: `${PATH}two`, Value: 'ids: a', Version: 1 },
+        { Name: `${PATH}one`, Value: 'ids: a', Version: 1, LastModifiedDate: new Date('2026-01-01') },
+        { Name: `${PATH}two`, Value: 'ids: a, c', Version: 3, LastModifiedDate: new Date('2026-02-01') },
+      ],
+    });
+    ssm.on(GetParameterHistoryCommand, { Name: `${PATH}two` }).resolves({
+      Parameters: [
+        { Name: `${PATH}two`, Value: 'ids: b', Version: 1 },
+        { Name: `${PATH}two`, Value: 'broken', Version: 2 },
+        { Name: `${PATH}two`, Value: 'ids: a, c', Version: 3 },
       ],
     });
 
     // Act
-    const error = await makeSource()
-      .load()
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    const { ruleSet, rejections } = await makeSource().load();
+
+    // Assess
+    expect(ruleSet.sources).toEqual({ a: `${PATH}one`, b: `${PATH}two` });
+    expect(rejections).toEqual([
+      {
+        document: `${PATH}two`,
+        message: expect.stringContaining('conflicts with the other rules documents'),
+        fallbackVersion: 1,
+      },
+    ]);
+  });
+
+  it('leaves out a clashing document that has no earlier valid version', async () => {
+    // Prepare
+    ssm.on(GetParametersByPathCommand).resolves({
+      Parameters: [
+        { Name: `${PATH}one`, Value: 'ids: a', Version: 1, LastModifiedDate: new Date('2026-01-01') },
+        { Name: `${PATH}two`, Value: 'ids: a', Version: 1, LastModifiedDate: new Date('2026-02-01') },
+      ],
+    });
+    ssm.on(GetParameterHistoryCommand).resolves({ Parameters: [{ Name: `${PATH}two`, Value: 'ids: a', Version: 1 }] });
+
+    // Act
+    const { ruleSet, rejections } = await makeSource().load();
+
+    // Assess
+    expect(ruleSet.sources).toEqual({ a: `${PATH}one` });
+    expect(rejections).toEqual([{ document: `${PATH}two`, message: expect.stringContaining('duplicate rule id a') }]);
+  });
+
+  it('throws RulesUnavailableError with the issues when no document can be stepped back', async () => {
+    // Prepare
+    ssm.on(GetParametersByPathCommand).resolves({ Parameters: [{ Name: `${PATH}one`, Value: 'ids: a', Version: 1 }] });
+    const issues = [{ document: '(rule set)', path: '', message: 'no rules in any document' }];
+    const source = new SsmRulesSource(new SSMClient({}), {
+      path: PATH,
+      validate: () => ({ ok: false, issues }),
+      checkDocument,
+    });
+
+    // Act
+    const error = await source.load().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
 
     // Assess
     expect(error).toBeInstanceOf(RulesUnavailableError);
     const cause = (error as Error).cause;
     expect(cause).toBeInstanceOf(RulesValidationError);
-    expect((cause as RulesValidationError).issues).toEqual([
-      { document: `${PATH}two`, path: '', message: 'duplicate rule id a' },
-    ]);
+    expect((cause as RulesValidationError).issues).toEqual(issues);
   });
 });

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       managementAccountId: '111111111111',
       principalReadRoleArn: undefined,
       rulesCacheSeconds: 60,
+      maxOutstandingCreates: 10,
       mode: 'enforce',
     });
   });
@@ -37,6 +38,7 @@ describe('loadConfig', () => {
       IDC_REGION: 'eu-west-1',
       PRINCIPAL_READ_ROLE_ARN: 'arn:aws:iam::111111111111:role/reader',
       RULES_CACHE_SECONDS: '5',
+      MAX_OUTSTANDING_CREATES: '5',
       MODE: 'report',
     });
 
@@ -44,6 +46,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       rulesPath: '/custom/rules',
       rulesCacheSeconds: 5,
+      maxOutstandingCreates: 5,
       mode: 'report',
       idcRegion: 'eu-west-1',
     });
@@ -56,6 +59,16 @@ describe('loadConfig', () => {
     ['worker', { ...workerEnv, MODE: 'delete-everything' }, 'Environment variable MODE is invalid'],
     ['worker', { ...workerEnv, MANAGEMENT_ACCOUNT_ID: '123' }, 'Environment variable MANAGEMENT_ACCOUNT_ID is invalid'],
     ['intake', { WORK_QUEUE_URL: 'not a url' }, 'Environment variable WORK_QUEUE_URL is invalid'],
+    [
+      'worker',
+      { ...workerEnv, MAX_OUTSTANDING_CREATES: '11' },
+      'Environment variable MAX_OUTSTANDING_CREATES is invalid',
+    ],
+    [
+      'worker',
+      { ...workerEnv, MAX_OUTSTANDING_CREATES: '2.5' },
+      'Environment variable MAX_OUTSTANDING_CREATES is invalid',
+    ],
   ] as const)('throws for the %s function when %j', (name, env, message) => {
     // Act + Assess
     expect(() => loadConfig(name, env)).toThrow(ConfigError);

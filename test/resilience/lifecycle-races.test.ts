@@ -1,0 +1,183 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MetricNames } from '../../shared/runtime/metrics.js';
+import { assignmentLabels, CONVERGED, hasAssignment, labels, remainingDrift } from './support/convergence.js';
+import {
+  closeAccountResult,
+  disableUser,
+  groupEvent,
+  moveAccount,
+  scheduledSweep,
+  userEvent,
+} from './support/events.js';
+import { ALICE, DEVELOPERS, PLATFORM, PROD_2, PROD_OU, ROOT, UNTOUCHABLE } from './support/fixture.js';
+import { type ResilienceSystem, type SystemOptions, startSystem } from './support/system.js';
+
+let system: ResilienceSystem | undefined;
+afterEach(async () => {
+  await system?.close();
+  system = undefined;
+});
+
+const startConverged = async (options: SystemOptions = {}): Promise<ResilienceSystem> => {
+  system = await startSystem({ converged: true, ...options });
+  return system;
+};
+
+const NEW_ACCOUNT = '444400000001';
+
+const vendIntoProd = async (s: ResilienceSystem, eventId: string): Promise<void> => {
+  s.emulator.world.createAccount({ id: NEW_ACCOUNT, name: 'vended', email: 'vended@example.com' });
+  s.emulator.world.moveAccount(NEW_ACCOUNT, PROD_OU);
+  await s.intake(moveAccount(eventId, NEW_ACCOUNT, ROOT, PROD_OU));
+};
+
+const heldBy = (s: ResilienceSystem, principalId: string) =>
+  labels(s.snapshot().assignments.filter((a) => a.principalId === principalId));
+
+const untouchableSurvive = (s: ResilienceSystem): boolean => UNTOUCHABLE.every((a) => hasAssignment(s.snapshot(), a));
+
+describe('resilience: changes racing a reconcile', () => {
+  it('leaves nothing to a group deleted between plan and apply once its own event is handled, without a retry loop', async () => {
+    // Prepare: the group disappears while the worker's create for it is in flight.
+    const s = await startConverged();
+    await vendIntoProd(s, 'move-1');
+    const worker = s.startWorker({
+      afterWrite: (write) => {
+        if (write.operation === 'create' && write.assignment.principalId === DEVELOPERS) {
+          s.emulator.world.deleteGroup(DEVELOPERS);
+        }
+      },
+    });
+
+    // Act
+    const first = await s.deliver(worker);
+    const retries = await s.drain({ workers: [worker] });
+    await s.intake(groupEvent('delete-group-1', 'DeleteGroup', DEVELOPERS));
+    const own = await s.drain({ workers: [worker] });
+
+    // Assess: the in-flight create ended FAILED (404), which failed the item once; the retry found
+    // the group gone (an unresolved reference: nothing granted, nothing revoked) and succeeded.
+    expect(first.failedIds.size).toBe(1);
+    expect(retries.map((d) => d.failedIds.size)).toEqual([0]);
+    expect(own.map((d) => d.failedIds.size)).toEqual([0]);
+    expect(s.metrics.total(MetricNames.reconcileFailures)).toBe(1);
+    expect(s.queue.deadLetters).toEqual([]);
+    expect(heldBy(s, DEVELOPERS)).toEqual([]);
+    expect(assignmentLabels(s.snapshot(), NEW_ACCOUNT)).toEqual([
+      `${NEW_ACCOUNT} AdministratorAccess Platform Admins`,
+      `${NEW_ACCOUNT} ReadOnlyAccess alice`,
+    ]);
+    expect(s.publisher.ofType('Offboarding Completed').map((e) => e.detail.principalId)).toEqual([DEVELOPERS]);
+    expect(untouchableSurvive(s)).toBe(true);
+  });
+
+  it('grants nothing once an account closed mid-reconcile is seen closed, and the account-removed scope cleans its managed assignments', async () => {
+    // Prepare: the account is closed (SUSPENDED) as soon as the first grant of its reconcile is accepted.
+    const s = await startConverged();
+    s.emulator.world.createAccount({ id: NEW_ACCOUNT, name: 'vended', email: 'vended@example.com' });
+    s.emulator.world.moveAccount(NEW_ACCOUNT, PROD_OU);
+    await s.intake(moveAccount('move-1', NEW_ACCOUNT, ROOT, PROD_OU));
+    let closedAfter = -1;
+    const worker = s.startWorker({
+      afterWrite: () => {
+        if (closedAfter >= 0) return;
+        closedAfter = s.writes.length;
+        s.emulator.world.setAccountStatus(NEW_ACCOUNT, 'SUSPENDED');
+      },
+    });
+
+    // Act
+    await s.drain({ workers: [worker] });
+    const inFlightPlan = s.writes.length;
+    await s.fanout(scheduledSweep('sweep-after-closure'));
+    const sweptScopes = s.queue.groupIds();
+    await s.intake(moveAccount('move-2', NEW_ACCOUNT, ROOT, PROD_OU));
+    await s.drain({ workers: [worker] });
+    const afterClosureSeen = s.writes.slice(inFlightPlan);
+    await s.intake(closeAccountResult('close-1', NEW_ACCOUNT));
+    await s.drain({ workers: [worker] });
+    await s.emulator.settle();
+
+    // Assess
+    expect(closedAfter).toBe(1);
+    expect(sweptScopes).not.toContain(`account:${NEW_ACCOUNT}`);
+    expect(afterClosureSeen).toEqual([]);
+    expect(s.logger.entries.some((e) => e.attributes[0]?.reason === 'the account is SUSPENDED')).toBe(true);
+    expect(assignmentLabels(s.snapshot(), NEW_ACCOUNT)).toEqual([]);
+    expect(s.writes.filter((w) => w.operation === 'delete').map((w) => w.assignment.accountId)).toEqual(
+      Array(inFlightPlan).fill(NEW_ACCOUNT),
+    );
+    expect(s.queue.deadLetters).toEqual([]);
+    expect(untouchableSurvive(s)).toBe(true);
+  });
+
+  it('revokes nothing while the deleted user cannot be described, then completes the offboarding on retry', async () => {
+    // Prepare
+    const s = await startConverged();
+    s.emulator.world.deleteUser(ALICE);
+    await s.intake(userEvent('delete-user-1', 'DeleteUser', ALICE));
+    s.emulator.setFaults({ scripted: [{ operation: 'DescribeUser', error: 'AccessDeniedException', count: 1 }] });
+
+    // Act
+    const first = await s.deliver();
+    const heldAfterFailure = heldBy(s, ALICE);
+    await s.drain();
+
+    // Assess
+    expect(first.failedIds.size).toBe(1);
+    expect(heldAfterFailure).toHaveLength(4);
+    expect(s.metrics.total(MetricNames.reconcileFailures)).toBe(1);
+    expect(heldBy(s, ALICE)).toEqual([]);
+    expect(s.publisher.ofType('Offboarding Completed').map((e) => e.detail.principalId)).toEqual([ALICE]);
+    expect(untouchableSurvive(s)).toBe(true);
+  });
+
+  it('revokes nothing while the disabled user’s group memberships cannot be listed, then removes assignments and memberships on retry', async () => {
+    // Prepare: more 5xx answers than the SDK's three attempts.
+    const s = await startConverged();
+    s.emulator.world.updateUser(ALICE, { active: false });
+    await s.intake(disableUser('disable-user-1', ALICE));
+    s.emulator.setFaults({
+      scripted: [{ operation: 'ListGroupMembershipsForMember', error: 'InternalServerException', count: 3 }],
+    });
+
+    // Act
+    const first = await s.deliver();
+    const heldAfterFailure = heldBy(s, ALICE);
+    const membershipsAfterFailure = s.snapshot().groupMemberships.filter((m) => m.userId === ALICE);
+    await s.drain();
+
+    // Assess
+    expect(first.failedIds.size).toBe(1);
+    expect(heldAfterFailure).toHaveLength(4);
+    expect(membershipsAfterFailure).toEqual([{ groupId: PLATFORM, userId: ALICE }]);
+    expect(heldBy(s, ALICE)).toEqual([]);
+    expect(s.snapshot().groupMemberships.filter((m) => m.userId === ALICE)).toEqual([]);
+    expect(s.publisher.ofType('Offboarding Completed')).toHaveLength(1);
+  });
+
+  it('reports a half-done offboarding as a failure, without Offboarding Completed, and finishes it on retry', async () => {
+    // Prepare: the deletion on PROD_2 ends FAILED and the assignment is still there when re-checked.
+    const s = await startConverged();
+    s.emulator.world.deleteUser(ALICE);
+    await s.intake(userEvent('delete-user-1', 'DeleteUser', ALICE));
+    s.emulator.setFaults({ failAssignmentsOnAccounts: [PROD_2] });
+
+    // Act
+    const first = await s.deliver();
+    const heldAfterFailure = heldBy(s, ALICE);
+    const completedAfterFailure = s.publisher.ofType('Offboarding Completed').length;
+    s.emulator.setFaults({});
+    await s.drain();
+
+    // Assess
+    expect(first.failedIds.size).toBe(1);
+    expect(heldAfterFailure).toEqual([`${PROD_2} ReadOnlyAccess alice`]);
+    expect(completedAfterFailure).toBe(0);
+    expect(s.notifier.notifications.some((n) => n.subject.includes('1 failure(s)'))).toBe(true);
+    expect(heldBy(s, ALICE)).toEqual([]);
+    expect(s.publisher.ofType('Offboarding Completed')).toHaveLength(1);
+    expect(s.publisher.ofType('Assignment Deleted')).toHaveLength(4);
+    expect(remainingDrift(s.snapshot())).toEqual(CONVERGED);
+  });
+});
