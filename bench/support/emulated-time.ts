@@ -41,7 +41,10 @@ const RETRYABLE_TYPES: ReadonlySet<RetryErrorInfo['errorType']> = new Set(['THRO
  * clients keep the SDK's own strategy; this one only rescales the waits so that a throttled read
  * costs the same emulated time here as it would in AWS.
  */
-export const emulatedStandardRetry = (time: EmulatedTime, maxAttempts: number = STANDARD.maxAttempts): RetryStrategyV2 => {
+export const emulatedStandardRetry = (
+  time: EmulatedTime,
+  maxAttempts: number = STANDARD.maxAttempts,
+): RetryStrategyV2 => {
   const token = (retryCount: number, delayMs: number): RetryToken => ({
     getRetryCount: () => retryCount,
     // The SDK middleware waits this long in wall time: scale it down to the emulated pause.

@@ -21,7 +21,8 @@ export interface RulesDocument {
 
 const uuid = (prefix: string, n: number): string =>
   `${prefix}${n.toString(16).padStart(4, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-const permissionSetArn = (n: number): string => `arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-${n.toString(16).padStart(16, '0')}`;
+const permissionSetArn = (n: number): string =>
+  `arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-${n.toString(16).padStart(16, '0')}`;
 const ouId = (n: number): string => `ou-ab12-${n.toString(16).padStart(8, '0')}`;
 const accountId = (n: number): string => String(200_000_000_000 + n);
 
@@ -83,7 +84,12 @@ export interface AnchorWorld {
 export const anchorWorld = (): AnchorWorld => {
   const snapshot = emptySnapshot();
   const ou = ouId(1);
-  snapshot.organizationalUnits.push({ id: ou, name: 'Anchor', parentId: ROOT_ID });
+  // An empty OU: the engine refuses a rule set without rules (never "revoke everything"), so the
+  // phases without anchor rules keep one rule that selects no account.
+  snapshot.organizationalUnits.push(
+    { id: ou, name: 'Anchor', parentId: ROOT_ID },
+    { id: ouId(2), name: 'Parked', parentId: ROOT_ID },
+  );
   for (let i = 0; i < ANCHOR.accounts; i++) snapshot.accounts.push(account(i, ou));
   const names: string[] = [];
   for (let p = 0; p < ANCHOR.rules; p++) {
@@ -108,7 +114,14 @@ export const anchorWorld = (): AnchorWorld => {
     permissionSets: [name],
     targets: { organizationalUnits: ['/Anchor'] },
   }));
-  const doc = (assignments: unknown[]) => document('anchor', { version: 1, settings, assignments });
+  const keepAlive = {
+    id: 'parked',
+    principals: [{ group: 'Anchor Team 1' }],
+    permissionSets: [names[0]],
+    targets: { organizationalUnits: ['/Parked'] },
+  };
+  const doc = (assignments: unknown[]) =>
+    document('anchor', { version: 1, settings, assignments: [keepAlive, ...assignments] });
   return {
     snapshot,
     initialRules: doc([]),
@@ -128,7 +141,12 @@ export interface LargeWorld {
   readonly rules: RulesDocument;
   /** `rules` plus one rule granting DataScientist to a group on /Workloads/Prod (400 accounts). */
   readonly changedRules: RulesDocument;
-  readonly ous: { readonly prod: string; readonly nonProd: string; readonly sandbox: string; readonly security: string };
+  readonly ous: {
+    readonly prod: string;
+    readonly nonProd: string;
+    readonly sandbox: string;
+    readonly security: string;
+  };
   readonly alice: { readonly id: string; readonly userName: string };
   /** A NonProd account, for the "account moved" event. */
   readonly movableAccountId: string;
@@ -170,13 +188,19 @@ export const largeWorld = (options: { readonly withAssignments: boolean }): Larg
   groupNames.forEach((displayName, i) => {
     snapshot.groups.push({ id: uuid('9b00', i + 1), displayName });
   });
-  snapshot.groups.push({ id: uuid('9b00', 50), displayName: 'Data Scientists' }, { id: uuid('9b00', 51), displayName: 'BreakGlass' });
+  snapshot.groups.push(
+    { id: uuid('9b00', 50), displayName: 'Data Scientists' },
+    { id: uuid('9b00', 51), displayName: 'BreakGlass' },
+  );
   const alice = { id: uuid('7a00', 1), userName: 'alice@example.com' };
   snapshot.users.push(
     { id: alice.id, userName: alice.userName, displayName: 'Alice', active: true, title: 'SRE' },
     { id: uuid('7a00', 2), userName: 'bob@example.com', displayName: 'Bob', active: true, title: 'SWE' },
   );
-  const aliceAccounts = snapshot.accounts.filter((a) => a.parentId === ous.prod).slice(0, 5).map((a) => a.id);
+  const aliceAccounts = snapshot.accounts
+    .filter((a) => a.parentId === ous.prod)
+    .slice(0, 5)
+    .map((a) => a.id);
 
   const settings = {
     managedPermissionSets: LARGE_PERMISSION_SETS.filter((p) => p !== 'BreakGlassAdmin'),
@@ -186,22 +210,57 @@ export const largeWorld = (options: { readonly withAssignments: boolean }): Larg
     offboarding: { onUserDisabled: true, removeGroupMemberships: true },
   };
   const assignments = [
-    { id: 'auditors', principals: [{ group: 'Auditors' }], permissionSets: ['ReadOnlyAccess'], targets: { organizationalUnits: ['/'] } },
-    { id: 'platform', principals: [{ group: 'Platform Admins' }], permissionSets: ['AdministratorAccess'], targets: { organizationalUnits: ['/Workloads'] } },
+    {
+      id: 'auditors',
+      principals: [{ group: 'Auditors' }],
+      permissionSets: ['ReadOnlyAccess'],
+      targets: { organizationalUnits: ['/'] },
+    },
+    {
+      id: 'platform',
+      principals: [{ group: 'Platform Admins' }],
+      permissionSets: ['AdministratorAccess'],
+      targets: { organizationalUnits: ['/Workloads'] },
+    },
     {
       id: 'developers',
       principals: [{ group: 'Developers' }],
       permissionSets: ['PowerUserAccess'],
       targets: { organizationalUnits: ['/Workloads/NonProd', '/Sandbox'] },
     },
-    { id: 'prod-support', principals: [{ group: 'Prod Support' }], permissionSets: ['ViewOnlyAccess'], targets: { organizationalUnits: ['/Workloads/Prod'] } },
-    { id: 'security', principals: [{ group: 'Security Team' }], permissionSets: ['SecurityAudit'], targets: { accountTags: { env: ['prod'] } } },
-    { id: 'sandbox-owners', principals: [{ group: 'Sandbox Owners' }], permissionSets: ['AdministratorAccess'], targets: { organizationalUnits: ['/Sandbox'] } },
-    { id: 'alice-oncall', principals: [{ user: alice.userName }], permissionSets: ['AdministratorAccess'], targets: { accounts: aliceAccounts } },
+    {
+      id: 'prod-support',
+      principals: [{ group: 'Prod Support' }],
+      permissionSets: ['ViewOnlyAccess'],
+      targets: { organizationalUnits: ['/Workloads/Prod'] },
+    },
+    {
+      id: 'security',
+      principals: [{ group: 'Security Team' }],
+      permissionSets: ['SecurityAudit'],
+      targets: { accountTags: { env: ['prod'] } },
+    },
+    {
+      id: 'sandbox-owners',
+      principals: [{ group: 'Sandbox Owners' }],
+      permissionSets: ['AdministratorAccess'],
+      targets: { organizationalUnits: ['/Sandbox'] },
+    },
+    {
+      id: 'alice-oncall',
+      principals: [{ user: alice.userName }],
+      permissionSets: ['AdministratorAccess'],
+      targets: { accounts: aliceAccounts },
+    },
   ];
   const changed = [
     ...assignments,
-    { id: 'data', principals: [{ group: 'Data Scientists' }], permissionSets: ['DataScientist'], targets: { organizationalUnits: ['/Workloads/Prod'] } },
+    {
+      id: 'data',
+      principals: [{ group: 'Data Scientists' }],
+      permissionSets: ['DataScientist'],
+      targets: { organizationalUnits: ['/Workloads/Prod'] },
+    },
   ];
   const rules = document('org', { version: 1, settings, assignments });
   const changedRules = document('org', { version: 1, settings, assignments: changed });

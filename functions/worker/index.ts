@@ -15,6 +15,7 @@ import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
 import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
 import { discoverInstance, SsoAdminAdapter } from '../../shared/adapters/sso-admin.js';
+import type { SsoAdminPort } from '../../shared/domain/ports.js';
 import { RulesCache } from '../../shared/domain/reconcile/rules-cache.js';
 import { loadRuleSet, parseRulesDocument } from '../../shared/domain/rules/load.js';
 import { loadConfig } from '../../shared/runtime/config.js';
@@ -26,11 +27,15 @@ import { makeHandler } from './handler.js';
 
 const config = loadConfig('worker');
 const region = config.idcRegion === undefined ? {} : { region: config.idcRegion };
+// Reads share Identity Center's 20 TPS with every other worker: a burst may throttle one, and a
+// reconcile that fails on a read waits out the queue's visibility timeout, so reads retry longer
+// than the SDK's default 3 attempts (measured in docs/benchmarks.md). Writes retry in the adapter.
+const reads = { ...region, maxAttempts: 8 };
 // Only the clients this function calls: each factory pulls in one SDK package (DESIGN §8).
 const clients = {
-  organizations: createOrganizationsClient(region),
-  identityStore: createIdentityStoreClient(region),
-  ssoAdmin: createSsoAdminClient(region),
+  organizations: createOrganizationsClient(reads),
+  identityStore: createIdentityStoreClient(reads),
+  ssoAdmin: createSsoAdminClient(reads),
   ssoAdminWrites: createSsoAdminWritesClient(region),
   ssm: createSsmClient(region),
   eventBridge: createEventBridgeClient(region),
@@ -56,18 +61,37 @@ const rules = new RulesCache(ssmRules, clock, config.rulesCacheSeconds * 1000);
 const publisher = new EventBridgePublisher(clients.eventBridge, config.eventBusName);
 const notifier = new SnsNotifier(clients.sns, config.summaryTopicArn);
 
-// Directory adapters cache names, the OU tree and permission sets: one set per invocation.
+// Group and user name→id lookups and the permission sets are kept per environment for five
+// minutes: they change rarely, every other Identity Center read would otherwise repeat them, and a
+// stale answer fails safe (a name that no longer resolves makes its rule unresolved, which
+// revokes nothing; DescribeGroup/DescribeUser still read live). The OU tree, accounts and tags are
+// read per invocation, so that an account is always planned against its current OU.
+const LOOKUP_CACHE_MS = 5 * 60 * 1000;
+let lookups:
+  | { readonly built: number; readonly identityStore: IdentityStoreAdapter; readonly ssoAdmin: SsoAdminPort }
+  | undefined;
+const currentLookups = () => {
+  if (lookups === undefined || clock.now() - lookups.built >= LOOKUP_CACHE_MS) {
+    lookups = {
+      built: clock.now(),
+      identityStore: new IdentityStoreAdapter(clients.identityStore, instance.identityStoreId),
+      ssoAdmin: withPrincipalReader(
+        new SsoAdminAdapter(clients.ssoAdmin, {
+          instanceArn: instance.instanceArn,
+          writeClient: clients.ssoAdminWrites,
+          maxOutstandingCreates: config.maxOutstandingCreates,
+        }),
+        principalReadClient && new SsoAdminAdapter(principalReadClient, { instanceArn: instance.instanceArn }),
+      ),
+    };
+  }
+  return lookups;
+};
+
 const reconcileDeps = () => ({
   organizations: new OrganizationsAdapter(clients.organizations),
-  identityStore: new IdentityStoreAdapter(clients.identityStore, instance.identityStoreId),
-  ssoAdmin: withPrincipalReader(
-    new SsoAdminAdapter(clients.ssoAdmin, {
-      instanceArn: instance.instanceArn,
-      writeClient: clients.ssoAdminWrites,
-      maxOutstandingCreates: config.maxOutstandingCreates,
-    }),
-    principalReadClient && new SsoAdminAdapter(principalReadClient, { instanceArn: instance.instanceArn }),
-  ),
+  identityStore: currentLookups().identityStore,
+  ssoAdmin: currentLookups().ssoAdmin,
   rules,
   publisher,
   notifier,

@@ -53,18 +53,22 @@ export const WORKER_TIMEOUT = Duration.minutes(10);
 /** SQS needs the message invisible for longer than every retry of the batch could take. */
 export const WORK_QUEUE_VISIBILITY = Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6);
 /**
- * Identity Center allows 10 outstanding CreateAccountAssignment calls and 20 TPS across its whole
- * API, shared with every status poll and read (DESIGN §5, §8). Each worker process caps its own
- * outstanding creates (MAX_OUTSTANDING_CREATES, shared/adapters/limiter.ts); two concurrent workers, each holding at most 5,
- * reach the 10 of the quota and no more, and keep their combined read and poll traffic inside the 20
- * TPS that the adapters' backoff then absorbs. Two is also the smallest value SQS event sources allow.
- * More workers would not finish sooner: the floor is set by Identity Center, not by us.
+ * Identity Center changes one permission-set role per account at a time, so one account's writes
+ * run one after another: a worker environment holds at most one write in flight. Ten concurrent
+ * environments therefore keep ten writes in flight, exactly the quota of 10 outstanding
+ * CreateAccountAssignment calls (DESIGN §5, §8), with each environment's own limiter capped at
+ * 10 ÷ 10 = 1 outstanding create (MAX_OUTSTANDING_CREATES) for principal scopes that span accounts.
+ * Measured in docs/benchmarks.md: two environments with batches of five kept only two accounts in
+ * flight and ran the 1,200-operation anchor at several times Identity Center's floor.
  */
-export const WORKER_MAX_CONCURRENCY = 2;
+export const WORKER_MAX_CONCURRENCY = 10;
 /** Identity Center's quota of outstanding CreateAccountAssignment calls, shared by the workers. */
 export const IDC_OUTSTANDING_CREATES_QUOTA = 10;
-/** Scopes per worker invocation; a failed scope is reported alone (reportBatchItemFailures). */
-export const WORKER_BATCH_SIZE = 5;
+/**
+ * One scope per invocation: records of a batch run in order, so a larger batch would leave a
+ * worker busy with a tail of scopes while others idle; a failed scope is reported alone.
+ */
+export const WORKER_BATCH_SIZE = 1;
 /** Receives before a scope is parked in the work DLQ: transient throttles heal well before that. */
 export const WORK_MAX_RECEIVE_COUNT = 5;
 

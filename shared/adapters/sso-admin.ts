@@ -42,7 +42,11 @@ export interface SsoAdminAdapterOptions {
   readonly backoffBaseMs?: number;
   /** Largest backoff ceiling in ms (default 20,000). */
   readonly backoffCapMs?: number;
-  /** First pause before polling a request status, in ms; it grows by half per poll (default 1,000). */
+  /**
+   * First pause before polling a request status, in ms, until the adapter has seen requests finish;
+   * it grows by half per poll (default 1,000). After that the first pause is learnt (see
+   * {@link PollCadence}).
+   */
   readonly pollIntervalMs?: number;
   /** Largest pause between polls, in ms (default 10,000). */
   readonly maxPollIntervalMs?: number;
@@ -81,6 +85,72 @@ const principalType = (value: string | undefined): PrincipalType => {
   throw new SsoAdminResponseError(`Unexpected principal type ${String(value)}`);
 };
 
+/** The shortest pause between two polls of one request, in ms. */
+const MIN_POLL_PAUSE_MS = 100;
+
+/**
+ * When to poll an assignment request's status. Writes on one account run one after another
+ * (Identity Center updates one role per account at a time), so every moment between a request
+ * landing and our poll seeing it is added to the account's whole chain of changes; a fixed or
+ * growing schedule (1 s, 2.5 s, 4.75 s…) turns a 3-second request into a 4.75-second one. Polls
+ * also draw from the same 20 TPS as everything else, so polling early and often is no answer.
+ *
+ * The cadence learns the latency instead: the first poll comes at the current estimate; a request
+ * still in progress then is polled again after a short step (a twentieth of the estimate, then
+ * growing by half per further poll), and the estimate moves to the middle of the last two polls,
+ * but by at most a quarter per request, so that one slow outlier does not delay every later poll;
+ * a request already final at the first poll lowers the estimate by 5%, so that it keeps probing
+ * for a shorter latency. In steady state a request costs one or two polls and is seen within a
+ * twentieth of its latency. Until a first request has finished, the configured schedule applies;
+ * the first adapter built on a limiter fixes that schedule, as the first caller fixes the limit.
+ */
+class PollCadence {
+  readonly #estimateMs: { create?: number; delete?: number } = {};
+
+  constructor(
+    private readonly initialMs: number,
+    private readonly maxMs: number,
+  ) {}
+
+  /** The pauses before each poll of one request, and what its outcome teaches. */
+  start(operation: 'create' | 'delete'): {
+    readonly first: number;
+    /** The pause after a poll that found the request in progress, `waitedMs` after it started. */
+    next(waitedMs: number): number;
+    /** The request was final at the poll `waitedMs` after it started. */
+    done(waitedMs: number): void;
+  } {
+    const estimate = this.#estimateMs[operation];
+    const first =
+      estimate === undefined ? this.initialMs : Math.min(this.maxMs, Math.max(MIN_POLL_PAUSE_MS, Math.round(estimate)));
+    let pause = first;
+    let misses = 0;
+    let lastMissMs = 0;
+    return {
+      first,
+      next: (waitedMs) => {
+        misses += 1;
+        lastMissMs = waitedMs;
+        const learntStep = estimate !== undefined && misses === 1;
+        pause = Math.min(
+          this.maxMs,
+          learntStep ? Math.max(MIN_POLL_PAUSE_MS, Math.round(estimate / 20)) : Math.ceil(pause * 1.5),
+        );
+        return pause;
+      },
+      done: (waitedMs) => {
+        const current = this.#estimateMs[operation];
+        const observed = lastMissMs + (waitedMs - lastMissMs) / 2;
+        if (current === undefined) this.#estimateMs[operation] = observed;
+        else this.#estimateMs[operation] = misses === 0 ? current * 0.95 : Math.min(observed, current * 1.25);
+      },
+    };
+  }
+}
+
+/** One cadence per limiter: process-wide when the limiter is (the default), like the quotas it serves. */
+const cadences = new WeakMap<AssignmentLimiter, PollCadence>();
+
 /**
  * {@link SsoAdminPort} over the SSO Admin API, with the write discipline Identity Center requires
  * (DESIGN §5, AWS-FACTS §3.1): every create and delete waits for its final status; conflicts,
@@ -97,8 +167,7 @@ export class SsoAdminAdapter implements SsoAdminPort {
   readonly #limiter: AssignmentLimiter;
   readonly #backoff: BackoffOptions;
   readonly #sleep: Sleep;
-  readonly #pollIntervalMs: number;
-  readonly #maxPollIntervalMs: number;
+  readonly #cadence: PollCadence;
   readonly #pollTimeoutMs: number;
   #permissionSets: Promise<PermissionSet[]> | undefined;
 
@@ -118,8 +187,14 @@ export class SsoAdminAdapter implements SsoAdminPort {
       sleep: this.#sleep,
       random: options.random ?? Math.random,
     };
-    this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
-    this.#maxPollIntervalMs = Math.max(this.#pollIntervalMs, options.maxPollIntervalMs ?? 10_000);
+    const pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    const maxPollIntervalMs = Math.max(pollIntervalMs, options.maxPollIntervalMs ?? 10_000);
+    let cadence = cadences.get(this.#limiter);
+    if (cadence === undefined) {
+      cadence = new PollCadence(pollIntervalMs, maxPollIntervalMs);
+      cadences.set(this.#limiter, cadence);
+    }
+    this.#cadence = cadence;
     this.#pollTimeoutMs = options.pollTimeoutMs ?? 600_000;
   }
 
@@ -296,10 +371,7 @@ export class SsoAdminAdapter implements SsoAdminPort {
     );
   }
 
-  /**
-   * Polls until the request leaves IN_PROGRESS. The pause grows by half each time: most requests
-   * finish within seconds, and polls count against the same 20 TPS as the writes.
-   */
+  /** Polls until the request leaves IN_PROGRESS, at the pace {@link PollCadence} sets. */
   async #awaitFinalStatus(
     operation: 'create' | 'delete',
     initial: AccountAssignmentOperationStatus | undefined,
@@ -309,19 +381,23 @@ export class SsoAdminAdapter implements SsoAdminPort {
     const requestId = initial?.RequestId;
     if (status?.Status === 'SUCCEEDED' || status?.Status === 'FAILED') return status;
     if (!requestId) throw new SsoAdminResponseError(`Account assignment ${operation} returned no request id`);
-    let pause = this.#pollIntervalMs;
+    const cadence = this.#cadence.start(operation);
+    let pause = cadence.first;
     let waited = 0;
     for (;;) {
       if (waited >= this.#pollTimeoutMs) throw new AssignmentStatusTimeoutError(operation, requestId, waited);
       await this.#sleep(pause);
       waited += pause;
-      pause = Math.min(this.#maxPollIntervalMs, Math.ceil(pause * 1.5));
       status = await withBackoff(
         `DescribeAccountAssignment status (${operation})`,
         () => describe(requestId),
         this.#backoff,
       );
-      if (status?.Status === 'SUCCEEDED' || status?.Status === 'FAILED') return status;
+      if (status?.Status === 'SUCCEEDED' || status?.Status === 'FAILED') {
+        cadence.done(waited);
+        return status;
+      }
+      pause = cadence.next(waited);
     }
   }
 

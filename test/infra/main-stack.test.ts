@@ -305,10 +305,10 @@ describe('IdcLifecycleStack worker quota', () => {
 
     // Act / Assess
     main.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      ScalingConfig: { MaximumConcurrency: 2 },
+      ScalingConfig: { MaximumConcurrency: 10 },
     });
     main.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ MAX_OUTSTANDING_CREATES: '5' }) },
+      Environment: { Variables: Match.objectLike({ MAX_OUTSTANDING_CREATES: '1' }) },
     });
   });
 });

@@ -1,0 +1,353 @@
+import { pathToFileURL } from 'node:url';
+import { ruleNeeds } from '../shared/domain/reconcile/rule-needs.js';
+import { loadRuleSet } from '../shared/domain/rules/load.js';
+import type { Snapshot } from '../shared/domain/snapshot.js';
+import {
+  createAccountResultEvent,
+  disableUserEvent,
+  moveAccountEvent,
+  parameterChangeEvent,
+} from './support/events.js';
+import { IDENTITY_CENTER_OPERATIONS, ORGANIZATIONS_OPERATIONS } from './support/floor.js';
+import { IDENTITY_STORE_ID, largeWorld, MANAGEMENT_ACCOUNT_ID, ROOT_ID, type RulesDocument } from './support/orgs.js';
+import { type BenchSystem, startBenchSystem } from './support/system.js';
+import { printTable } from './support/table.js';
+import { DEPLOYED_TOPOLOGY, LATENCY_MS, PAGE_SIZE } from './throughput.js';
+
+/**
+ * API calls per event kind on a 1,000-account organization in steady state, each event delivered
+ * through the deployed path (intake or fan-out handler → queue → worker handler → adapters →
+ * emulator), counted by the emulator per operation and set against the minimum the rules need.
+ *
+ * Throttling is off here, so that the counts are those of the code path and not of contention
+ * (retries under the quota model show up in the throughput benchmark instead).
+ *
+ * The minimum is counted by formula, from the state before the event (page size p = 20):
+ *
+ * - once per event (cacheable for the life of a worker): `ListRoots` 1 and
+ *   `ListOrganizationalUnitsForParent` 1 per OU (the tree, only when an account scope needs the
+ *   OU path), `ListPermissionSets` ⌈k/p⌉ and `DescribePermissionSet` k (k permission sets in the
+ *   instance: names map rules to ARNs and tell managed from unmanaged), `GetGroupId` 1 per group
+ *   the rules name (the id is all a plan needs), `GetUserId` + `DescribeUser` 1 each per user the
+ *   rules name (activity and attributes matter);
+ * - per reconciled account: `DescribeAccount` 1 + `ListParents` 1, `ListTagsForResource` 1 only
+ *   when a rule filters on tags, `ListPermissionSetsProvisionedToAccount` ⌈max(1,s)/p⌉ for s
+ *   provisioned sets, `ListAccountAssignments` ⌈max(1,aᵢ)/p⌉ per provisioned set i;
+ * - per offboarded user: `DescribeUser` 1, `ListAccountAssignmentsForPrincipal` ⌈max(1,a)/p⌉,
+ *   `ListGroupMembershipsForMember` 1 when memberships are removed, no account or tree read (every
+ *   direct assignment goes, wherever it is);
+ * - per sweep: `ListAccounts` ⌈N/p⌉ (ids and status are all the fan-out needs);
+ * - per assignment written: the write 1 + its status poll 1 (the answer is always IN_PROGRESS).
+ */
+
+export interface ApiCallsRow {
+  readonly event: string;
+  /** Work items the worker reconciled. */
+  readonly scopes: number;
+  /** Assignments created and deleted. */
+  readonly writes: number;
+  readonly identityCenter: { readonly actual: number; readonly minimum: number };
+  readonly organizations: { readonly actual: number; readonly minimum: number };
+  /** Calls per operation, actual and minimum, for every operation that was called or needed. */
+  readonly operations: Readonly<Record<string, { readonly actual: number; readonly minimum: number }>>;
+  /** The operations with the most excess calls and why they are made. */
+  readonly excess: readonly { readonly operation: string; readonly calls: number; readonly cause: string }[];
+}
+
+const CAUSES: Readonly<Record<string, string>> = {
+  DescribeGroup:
+    'loadScopeView describes each group the rules name on every reconcile (GetGroupId by display name already gives id and name), and withPrincipalsOf describes the unnamed principals of revocations; neither is cached across reconciles',
+  GetGroupId:
+    'group ids are cached per worker invocation only (adapters are built per batch in functions/worker/index.ts)',
+  DescribePermissionSet: 'permission-set names are cached per worker invocation only',
+  ListPermissionSets: 'permission sets are cached per worker invocation only',
+  GetUserId: 'user ids are cached per worker invocation only',
+  DescribeUser: 'named users are described on every reconcile (only the id lookup is cached)',
+  ListRoots:
+    'the OU tree is cached per invocation only, and the fan-out reads it to place accounts it does not need placed',
+  ListOrganizationalUnitsForParent:
+    'the OU tree is cached per invocation only, and the fan-out and principal scopes read it to place accounts they do not need placed',
+  ListAccountsForParent:
+    'listAccounts places every account under its parent (one call per OU), which neither the fan-out nor offboarding needs',
+  ListAccounts:
+    'a principal scope loads every account (loadScopeView) although offboarding removes every direct assignment wherever it is',
+  ListTagsForResource: 'a principal scope reads every account, with tags when a rule uses them',
+  DescribeAccountAssignmentCreationStatus: 'status polls that found the request still in progress',
+  DescribeAccountAssignmentDeletionStatus: 'status polls that found the request still in progress',
+  ListAccountAssignments: 'reads beyond one per provisioned permission set',
+  ListPermissionSetsProvisionedToAccount: 'reads beyond one per reconciled account',
+  DescribeAccount: 'reads beyond one per reconciled account',
+  ListParents: 'reads beyond one per reconciled account',
+};
+
+const pages = (items: number): number => Math.max(1, Math.ceil(items / PAGE_SIZE));
+
+type Counts = Record<string, number>;
+const add = (counts: Counts, operation: string, n: number): void => {
+  if (n > 0) counts[operation] = (counts[operation] ?? 0) + n;
+};
+
+const needsOf = (rules: RulesDocument) => {
+  const loaded = loadRuleSet([{ name: rules.name, text: rules.value }]);
+  if (!loaded.ok) throw new Error('bench rules do not load');
+  return ruleNeeds(loaded.ruleSet);
+};
+
+/** The cacheable directory reads, once per event. */
+const directoryMinimum = (counts: Counts, snapshot: Snapshot, rules: RulesDocument, withTree: boolean): void => {
+  const needs = needsOf(rules);
+  if (withTree) {
+    add(counts, 'ListRoots', 1);
+    add(counts, 'ListOrganizationalUnitsForParent', snapshot.organizationalUnits.length);
+  }
+  add(counts, 'ListPermissionSets', pages(snapshot.permissionSets.length));
+  add(counts, 'DescribePermissionSet', snapshot.permissionSets.length);
+  add(counts, 'GetGroupId', needs.groupNames.length);
+  add(counts, 'GetUserId', needs.userNames.length);
+  add(counts, 'DescribeUser', needs.userNames.length);
+};
+
+const accountMinimum = (counts: Counts, snapshot: Snapshot, accountId: string, usesTags: boolean): void => {
+  add(counts, 'DescribeAccount', 1);
+  add(counts, 'ListParents', 1);
+  if (usesTags) add(counts, 'ListTagsForResource', 1);
+  const perSet = new Map<string, number>();
+  for (const a of snapshot.assignments) {
+    if (a.accountId === accountId) perSet.set(a.permissionSetArn, (perSet.get(a.permissionSetArn) ?? 0) + 1);
+  }
+  add(counts, 'ListPermissionSetsProvisionedToAccount', pages(perSet.size));
+  for (const n of perSet.values()) add(counts, 'ListAccountAssignments', pages(n));
+};
+
+const writesMinimum = (counts: Counts, created: number, deleted: number): void => {
+  add(counts, 'CreateAccountAssignment', created);
+  add(counts, 'DescribeAccountAssignmentCreationStatus', created);
+  add(counts, 'DeleteAccountAssignment', deleted);
+  add(counts, 'DescribeAccountAssignmentDeletionStatus', deleted);
+};
+
+interface Step {
+  readonly event: string;
+  /** Changes the world, delivers the event, drains; returns the minimum it needs. */
+  readonly run: (
+    system: BenchSystem,
+    before: Snapshot,
+  ) => Promise<{ scopes: number; minimum: (writes: { created: number; deleted: number }) => Counts }>;
+}
+
+/** Steps that follow one another in one organization (a vended account is created, then moved). */
+type Scenario = readonly Step[];
+
+const countWrites = (system: BenchSystem, from: number) => {
+  const events = system.published.slice(from);
+  return {
+    created: events.filter((e) => e.detailType === 'Assignment Created').length,
+    deleted: events.filter((e) => e.detailType === 'Assignment Deleted').length,
+  };
+};
+
+const sumOf = (counts: Readonly<Record<string, number>>, operations: ReadonlySet<string>): number =>
+  Object.entries(counts).reduce((total, [op, n]) => total + (operations.has(op) ? n : 0), 0);
+
+const row = (
+  event: string,
+  scopes: number,
+  actual: Readonly<Record<string, number>>,
+  minimum: Counts,
+  writes: number,
+): ApiCallsRow => {
+  const operations: Record<string, { actual: number; minimum: number }> = {};
+  for (const op of new Set([...Object.keys(actual), ...Object.keys(minimum)])) {
+    if (!IDENTITY_CENTER_OPERATIONS.has(op) && !ORGANIZATIONS_OPERATIONS.has(op)) continue;
+    operations[op] = { actual: actual[op] ?? 0, minimum: minimum[op] ?? 0 };
+  }
+  const excess = Object.entries(operations)
+    .map(([operation, c]) => ({ operation, calls: c.actual - c.minimum, cause: CAUSES[operation] ?? '' }))
+    .filter((e) => e.calls > 0)
+    .sort((a, b) => b.calls - a.calls);
+  return {
+    event,
+    scopes,
+    writes,
+    identityCenter: {
+      actual: sumOf(actual, IDENTITY_CENTER_OPERATIONS),
+      minimum: sumOf(minimum, IDENTITY_CENTER_OPERATIONS),
+    },
+    organizations: {
+      actual: sumOf(actual, ORGANIZATIONS_OPERATIONS),
+      minimum: sumOf(minimum, ORGANIZATIONS_OPERATIONS),
+    },
+    operations,
+    excess,
+  };
+};
+
+/** Runs every event kind against its own fresh 1,000-account organization. */
+export async function benchApiCalls(): Promise<ApiCallsRow[]> {
+  const world = largeWorld({ withAssignments: true });
+  const usesTags = needsOf(world.rules).usesAccountTags;
+  const newAccount = '299999999990';
+  const scenarios: Scenario[] = [
+    [
+      {
+        event: 'account vended: CreateAccountResult (into the root)',
+        run: async (system, before) => {
+          system.emulator.world.createAccount({ id: newAccount, name: 'vended', email: 'vended@example.com' });
+          await system.deliver(createAccountResultEvent(newAccount));
+          const drained = await system.drain();
+          return {
+            scopes: drained.records,
+            minimum: (w) => {
+              const counts: Counts = {};
+              directoryMinimum(counts, before, world.rules, true);
+              accountMinimum(counts, before, newAccount, usesTags);
+              writesMinimum(counts, w.created, w.deleted);
+              return counts;
+            },
+          };
+        },
+      },
+      {
+        event: 'account vended: then MoveAccount to /Workloads/Prod',
+        run: async (system, before) => {
+          system.emulator.world.moveAccount(newAccount, world.ous.prod);
+          await system.deliver(moveAccountEvent(newAccount, ROOT_ID, world.ous.prod));
+          const drained = await system.drain();
+          return {
+            scopes: drained.records,
+            minimum: (w) => {
+              const counts: Counts = {};
+              directoryMinimum(counts, before, world.rules, true);
+              accountMinimum(counts, before, newAccount, usesTags);
+              writesMinimum(counts, w.created, w.deleted);
+              return counts;
+            },
+          };
+        },
+      },
+    ],
+    [
+      {
+        event: 'account moved: /Workloads/NonProd to /Workloads/Prod',
+        run: async (system, before) => {
+          system.emulator.world.moveAccount(world.movableAccountId, world.ous.prod);
+          await system.deliver(moveAccountEvent(world.movableAccountId, world.ous.nonProd, world.ous.prod));
+          const drained = await system.drain();
+          return {
+            scopes: drained.records,
+            minimum: (w) => {
+              const counts: Counts = {};
+              directoryMinimum(counts, before, world.rules, true);
+              accountMinimum(counts, before, world.movableAccountId, usesTags);
+              writesMinimum(counts, w.created, w.deleted);
+              return counts;
+            },
+          };
+        },
+      },
+    ],
+    [
+      {
+        event: 'user disabled: DisableUser (offboarding)',
+        run: async (system, before) => {
+          system.emulator.world.updateUser(world.alice.id, { active: false });
+          await system.deliver(disableUserEvent(IDENTITY_STORE_ID, world.alice.id));
+          const drained = await system.drain();
+          return {
+            scopes: drained.records,
+            minimum: (w) => {
+              const counts: Counts = {};
+              const direct = before.assignments.filter((a) => a.principalId === world.alice.id).length;
+              add(counts, 'DescribeUser', 1);
+              add(counts, 'ListAccountAssignmentsForPrincipal', pages(direct));
+              add(counts, 'ListGroupMembershipsForMember', 1);
+              // Protection is checked by name: the permission-set names and the protected groups' ids.
+              add(counts, 'ListPermissionSets', pages(before.permissionSets.length));
+              add(counts, 'DescribePermissionSet', before.permissionSets.length);
+              add(counts, 'GetGroupId', 1);
+              writesMinimum(counts, w.created, w.deleted);
+              return counts;
+            },
+          };
+        },
+      },
+    ],
+    [
+      {
+        event: 'rules changed: one rule added, 1,000 accounts',
+        run: async (system, before) => {
+          system.putRules(world.changedRules);
+          await system.deliver(parameterChangeEvent(world.changedRules.name));
+          const drained = await system.drain();
+          return {
+            scopes: drained.records,
+            minimum: (w) => {
+              const counts: Counts = {};
+              add(counts, 'ListAccounts', pages(before.accounts.length));
+              directoryMinimum(counts, before, world.changedRules, true);
+              for (const a of before.accounts) {
+                if (a.id !== MANAGEMENT_ACCOUNT_ID && a.status === 'ACTIVE')
+                  accountMinimum(counts, before, a.id, usesTags);
+              }
+              writesMinimum(counts, w.created, w.deleted);
+              return counts;
+            },
+          };
+        },
+      },
+    ],
+  ];
+
+  const rows: ApiCallsRow[] = [];
+  for (const scenario of scenarios) {
+    const system = await startBenchSystem({
+      snapshot: world.snapshot,
+      rules: [world.rules],
+      timeScale: 200,
+      assignmentLatencyMs: LATENCY_MS,
+      quotas: false,
+      pageSize: PAGE_SIZE,
+      topology: DEPLOYED_TOPOLOGY,
+    });
+    try {
+      for (const step of scenario) {
+        const before = system.emulator.world.exportSnapshot();
+        system.emulator.resetStats();
+        const from = system.published.length;
+        const { scopes, minimum } = await step.run(system, before);
+        const writes = countWrites(system, from);
+        const actual = system.emulator.stats().calls;
+        rows.push(row(step.event, scopes, actual, minimum(writes), writes.created + writes.deleted));
+      }
+    } finally {
+      await system.close();
+    }
+  }
+  return rows;
+}
+
+export const printApiCalls = (rows: readonly ApiCallsRow[]): void => {
+  printTable(
+    ['event', 'scopes', 'writes', 'IdC calls', 'IdC min', 'IdC excess', 'Orgs calls', 'Orgs min', 'largest excess'],
+    rows.map((r) => [
+      r.event,
+      String(r.scopes),
+      String(r.writes),
+      String(r.identityCenter.actual),
+      String(r.identityCenter.minimum),
+      `${r.identityCenter.actual - r.identityCenter.minimum}`,
+      String(r.organizations.actual),
+      String(r.organizations.minimum),
+      r.excess
+        .slice(0, 2)
+        .map((e) => `${e.operation} +${e.calls}`)
+        .join(', '),
+    ]),
+  );
+};
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const rows = await benchApiCalls();
+  printApiCalls(rows);
+  for (const r of rows) console.log(r.event, JSON.stringify(r.operations));
+}

@@ -1,0 +1,79 @@
+import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { type ApiCallsRow, benchApiCalls, printApiCalls } from './api-calls.js';
+import { benchColdStart, type ColdStartResult, formatColdStartTable } from './cold-start.js';
+import { benchPlanning, type PlanningBenchResult } from './planning.js';
+import { printTable } from './support/table.js';
+import { benchThroughput, printThroughput, type ThroughputResult } from './throughput.js';
+
+/**
+ * `npm run bench`: planning CPU time, cold start, API calls per event and throughput against the
+ * Identity Center floor. Prints one table per section and writes `bench/results.json`.
+ */
+
+export interface BenchResults {
+  readonly date: string;
+  readonly machine: { readonly node: string; readonly cpus: number; readonly platform: string };
+  readonly planning: readonly PlanningBenchResult[];
+  readonly apiCalls: readonly ApiCallsRow[];
+  readonly throughput: ThroughputResult;
+  readonly coldStart: readonly ColdStartResult[];
+  /** Wall-clock seconds each section took. */
+  readonly durationsSeconds: Readonly<Record<string, number>>;
+}
+
+const RESULTS_FILE = fileURLToPath(new URL('./results.json', import.meta.url));
+
+const section = (title: string): void => {
+  console.log(`\n== ${title} ==\n`);
+};
+
+const timed = async <T>(durations: Record<string, number>, name: string, work: () => Promise<T>): Promise<T> => {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    durations[name] = Math.round((performance.now() - start) / 100) / 10;
+  }
+};
+
+const durations: Record<string, number> = {};
+
+section('Planning CPU time (whole-organization plan, median of 7)');
+const planning = await timed(durations, 'planning', benchPlanning);
+printTable(
+  ['benchmark', 'accounts', 'rules', 'users', 'median ms'],
+  planning.map((r) => [r.name, String(r.accounts), String(r.rules), String(r.users), r.ms.toFixed(1)]),
+);
+
+// Cold start measures fresh processes: it runs before the long emulator runs load the machine.
+section('Cold start (bundled as deployed; module initialisation, fresh processes)');
+const coldStart = await timed(durations, 'coldStart', () => benchColdStart());
+console.log(formatColdStartTable(coldStart));
+
+section('API calls per event (1,000-account organization, deployed worker, throttling off)');
+const apiCalls = await timed(durations, 'apiCalls', benchApiCalls);
+printApiCalls(apiCalls);
+console.log('\nminimum: see bench/api-calls.ts or docs/benchmarks.md for how it is counted');
+
+section('Throughput under the Identity Center quota model (emulated time)');
+const throughput = await timed(durations, 'throughput', benchThroughput);
+printThroughput([throughput.anchor, throughput.anchorTimeScaleCheck, throughput.sweep]);
+console.log(
+  `\nL = ${throughput.latencyMs} ms per assignment operation; floor = max(N·L/10, max nₐ·L, calls/20) (DESIGN §8)` +
+    `\nanchor ratio to floor: ${throughput.ratioToFloor.toFixed(2)} (target ≤ 1.25)`,
+);
+
+const results: BenchResults = {
+  date: new Date().toISOString(),
+  machine: { node: process.version, cpus: cpus().length, platform: `${process.platform}-${process.arch}` },
+  planning,
+  apiCalls,
+  throughput,
+  coldStart,
+  durationsSeconds: durations,
+};
+await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote ${RESULTS_FILE}`);

@@ -1,0 +1,399 @@
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import type { Context as LambdaContext, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { startEmulator } from '../../emulator/index.js';
+import type { EmulatorOptions, RunningEmulator } from '../../emulator/types.js';
+import { makeHandler as makeFanoutHandler } from '../../functions/fanout/handler.js';
+import { makeHandler as makeIntakeHandler } from '../../functions/intake/handler.js';
+import { makeHandler as makeWorkerHandler } from '../../functions/worker/handler.js';
+import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
+import { type AssignmentLimiter, createAssignmentLimiter } from '../../shared/adapters/limiter.js';
+import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
+import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
+import { SsoAdminAdapter, type SsoAdminAdapterOptions } from '../../shared/adapters/sso-admin.js';
+import type { LifecycleEvent, WorkQueuePort } from '../../shared/domain/ports.js';
+import { RulesCache } from '../../shared/domain/reconcile/rules-cache.js';
+import { loadRuleSet, parseRulesDocument } from '../../shared/domain/rules/load.js';
+import { scopeKey, type WorkItem } from '../../shared/domain/scope.js';
+import type { Snapshot } from '../../shared/domain/snapshot.js';
+import type { HandlerLogger } from '../../shared/runtime/logger.js';
+import type { MetricName, MetricsRecorder } from '../../shared/runtime/metrics.js';
+import { withPrincipalReader } from '../../shared/runtime/principal-reader.js';
+import { type EmulatedTime, emulatedStandardRetry, emulatedTime } from './emulated-time.js';
+import { IDENTITY_STORE_ID, INSTANCE_ARN, MANAGEMENT_ACCOUNT_ID, RULES_PATH, type RulesDocument } from './orgs.js';
+
+/**
+ * The deployed system, in one process, against the emulator: the real intake, fan-out and worker
+ * handlers (`functions/<name>/handler.ts`) with the real adapters, composed the way each
+ * `functions/<name>/index.ts` composes them. What AWS would provide around them is modelled:
+ *
+ * - the SQS FIFO work queue (message group = scope key; a group is never handed to two workers at
+ *   once; a failed record becomes visible again after the visibility timeout);
+ * - the Lambda event source mapping: `containers` worker containers (its `maxConcurrency`), each
+ *   receiving batches of up to `batchSize` records. A container is one Node process: it has its
+ *   own process-wide assignment limiter and its own rules cache, and builds fresh directory
+ *   adapters per invocation, exactly as `functions/worker/index.ts` does;
+ * - time: every pause the code takes runs in emulated time (see {@link emulatedTime}).
+ */
+
+export interface WorkerTopology {
+  /** Worker containers working at once: the event source mapping's `maxConcurrency`. */
+  readonly containers: number;
+  /** Records per invocation: the event source mapping's `batchSize`. */
+  readonly batchSize: number;
+  /** How long a failed record stays invisible before SQS delivers it again, in emulated ms. */
+  readonly visibilityTimeoutMs: number;
+}
+
+export interface BenchSystemOptions {
+  readonly snapshot: Snapshot;
+  readonly rules: readonly RulesDocument[];
+  readonly timeScale: number;
+  readonly assignmentLatencyMs: number;
+  readonly quotas: EmulatorOptions['quotas'];
+  readonly pageSize: number;
+  readonly topology: WorkerTopology;
+  /** Overrides of the SSO Admin adapter's defaults (poll cadence, backoff); none by default. */
+  readonly adapterOptions?: Partial<SsoAdminAdapterOptions>;
+  /**
+   * Attempts the SDK makes per call (except assignment writes, which the adapter retries): the
+   * worker builds its read clients with 8.
+   */
+  readonly sdkAttempts?: number;
+  /**
+   * When set, a container keeps its Identity Store and SSO Admin adapters (their caches of
+   * principal ids and permission sets) for this long, in emulated ms, as `functions/worker/index.ts`
+   * does; Organizations is always read per invocation. Unset: every adapter per invocation.
+   */
+  readonly directoryCacheMs?: number;
+  /** As `ListAccountAssignmentsForPrincipal` answers for a delegated administrator. */
+  readonly delegatedAdministrator?: boolean;
+}
+
+export interface DrainReport {
+  /** Records processed (each delivery counts). */
+  readonly records: number;
+  /** Records that failed and were delivered again after the visibility timeout. */
+  readonly redeliveries: number;
+  readonly invocations: number;
+  readonly firstError?: string;
+}
+
+export interface BenchSystem {
+  readonly emulator: RunningEmulator;
+  readonly time: EmulatedTime;
+  /** Lifecycle events the worker published ("Assignment Created", …), in order. */
+  readonly published: LifecycleEvent[];
+  /** Sums of the metrics the handlers recorded. */
+  readonly metrics: Map<MetricName, number>;
+  /** Writes a new version of a rules document (as `publish` or the console would). */
+  putRules(document: RulesDocument): void;
+  /** Delivers one event to the intake or the fan-out function, as the EventBridge rules route it. */
+  deliver(event: unknown): Promise<void>;
+  /** Runs the worker containers until the queue is empty and nothing is in flight. */
+  drain(): Promise<DrainReport>;
+  close(): Promise<void>;
+}
+
+const silentLogger = (errors: string[]): HandlerLogger => ({
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: (message, ...attributes) => {
+    const error = attributes.find((a) => a.error !== undefined)?.error;
+    errors.push(`${message}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+  },
+  appendKeys: () => {},
+});
+
+interface Message {
+  readonly id: string;
+  readonly body: string;
+  readonly groupId: string;
+  visibleAt: number;
+  receiveCount: number;
+}
+
+/** An SQS FIFO queue, reduced to what the benchmark needs. */
+class FifoQueue implements WorkQueuePort {
+  readonly #messages: Message[] = [];
+  readonly #busyGroups = new Set<string>();
+  #nextId = 0;
+  #waiters: (() => void)[] = [];
+
+  constructor(private readonly now: () => number) {}
+
+  async enqueue(items: readonly WorkItem[]): Promise<void> {
+    for (const item of items) {
+      this.#messages.push({
+        id: `m-${this.#nextId++}`,
+        body: JSON.stringify(item),
+        groupId: scopeKey(item.scope),
+        visibleAt: 0,
+        receiveCount: 0,
+      });
+    }
+    this.#wake();
+  }
+
+  /** Up to `max` visible messages of groups that no other container holds, oldest first. */
+  receive(max: number): Message[] {
+    const now = this.now();
+    const taken: Message[] = [];
+    const blocked = new Set<string>();
+    for (const message of this.#messages) {
+      if (taken.length >= max) break;
+      // FIFO: nothing of a group is delivered past a message of that group that is not deliverable.
+      if (this.#busyGroups.has(message.groupId) || blocked.has(message.groupId)) continue;
+      if (message.visibleAt > now) {
+        blocked.add(message.groupId);
+        continue;
+      }
+      taken.push(message);
+    }
+    for (const message of taken) {
+      this.#busyGroups.add(message.groupId);
+      message.receiveCount += 1;
+    }
+    return taken;
+  }
+
+  settle(batch: readonly Message[], failedIds: ReadonlySet<string>, visibilityTimeoutMs: number): void {
+    for (const message of batch) {
+      this.#busyGroups.delete(message.groupId);
+      if (failedIds.has(message.id)) {
+        message.visibleAt = this.now() + visibilityTimeoutMs;
+      } else {
+        const index = this.#messages.indexOf(message);
+        if (index >= 0) this.#messages.splice(index, 1);
+      }
+    }
+    this.#wake();
+  }
+
+  get size(): number {
+    return this.#messages.length;
+  }
+
+  /** The emulated time the next invisible message becomes visible, if any. */
+  nextVisibleAt(): number | undefined {
+    const hidden = this.#messages.filter((m) => m.visibleAt > this.now()).map((m) => m.visibleAt);
+    return hidden.length === 0 ? undefined : Math.min(...hidden);
+  }
+
+  waitForChange(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+const sqsRecord = (message: Message): SQSRecord => ({
+  messageId: message.id,
+  receiptHandle: message.id,
+  body: message.body,
+  attributes: {
+    ApproximateReceiveCount: String(message.receiveCount),
+    SentTimestamp: '0',
+    SenderId: 'bench',
+    ApproximateFirstReceiveTimestamp: '0',
+    MessageGroupId: message.groupId,
+    MessageDeduplicationId: message.id,
+    SequenceNumber: message.id.replace(/\D/g, ''),
+  },
+  messageAttributes: {},
+  md5OfBody: '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:us-east-1:111111111111:idc-lifecycle-work.fifo',
+  awsRegion: 'us-east-1',
+});
+
+const lambdaContext = (name: string): LambdaContext =>
+  ({
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:111111111111:function:${name}`,
+    memoryLimitInMB: '512',
+    awsRequestId: 'bench',
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'bench',
+    getRemainingTimeInMillis: () => 600_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  }) as LambdaContext;
+
+export const startBenchSystem = async (options: BenchSystemOptions): Promise<BenchSystem> => {
+  const emulator = await startEmulator({
+    snapshot: options.snapshot,
+    timeScale: options.timeScale,
+    assignmentLatencyMs: options.assignmentLatencyMs,
+    quotas: options.quotas,
+    pageSize: options.pageSize,
+    parameters: options.rules,
+    delegatedAdministrator: options.delegatedAdministrator ?? false,
+  });
+  const time = emulatedTime(options.timeScale);
+  const common = {
+    endpoint: emulator.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    retryStrategy: emulatedStandardRetry(time, options.sdkAttempts ?? 3),
+  };
+  // As `createClients` builds them, with the SDK's retry pauses taken in emulated time.
+  const clients = {
+    organizations: new OrganizationsClient(common),
+    identityStore: new IdentitystoreClient(common),
+    ssoAdmin: new SSOAdminClient(common),
+    ssoAdminWrites: new SSOAdminClient({ ...common, retryStrategy: emulatedStandardRetry(time, 1) }),
+    ssm: new SSMClient(common),
+  };
+
+  const published: LifecycleEvent[] = [];
+  const metrics = new Map<MetricName, number>();
+  const recorder: MetricsRecorder = {
+    addMetric: (name, _unit, value) => {
+      metrics.set(name, (metrics.get(name) ?? 0) + value);
+    },
+  };
+  const publisher = {
+    publish: async (events: readonly LifecycleEvent[]) => {
+      published.push(...events);
+    },
+  };
+  const notifier = { notify: async () => {} };
+  const errors: string[] = [];
+  const logger = silentLogger(errors);
+  const queue = new FifoQueue(time.clock.now);
+  const rulesSource = () =>
+    new SsmRulesSource(clients.ssm, { path: RULES_PATH, validate: loadRuleSet, checkDocument: parseRulesDocument });
+
+  const intake = makeIntakeHandler({ queue, rulesPath: RULES_PATH, logger });
+  const fanout = (event: unknown) =>
+    makeFanoutHandler({
+      rules: rulesSource(),
+      organizations: new OrganizationsAdapter(clients.organizations),
+      identityStore: new IdentityStoreAdapter(clients.identityStore, IDENTITY_STORE_ID),
+      queue,
+      publisher,
+      notifier,
+      managementAccountId: MANAGEMENT_ACCOUNT_ID,
+      rulesPath: RULES_PATH,
+      logger,
+      metrics: recorder,
+    })(event);
+
+  // One worker container: module-scope state of functions/worker/index.ts, per process.
+  const container = () => {
+    const limiter: AssignmentLimiter = createAssignmentLimiter(options.adapterOptions?.maxOutstandingCreates ?? 10);
+    const rules = new RulesCache(rulesSource(), time.clock, 60_000);
+    // As functions/worker/index.ts: Organizations is read per invocation; the Identity Store and
+    // SSO Admin adapters (name lookups, permission sets) are kept for `directoryCacheMs`.
+    const lookups = () => ({
+      identityStore: new IdentityStoreAdapter(clients.identityStore, IDENTITY_STORE_ID),
+      ssoAdmin: withPrincipalReader(
+        new SsoAdminAdapter(clients.ssoAdmin, {
+          instanceArn: INSTANCE_ARN,
+          writeClient: clients.ssoAdminWrites,
+          ...options.adapterOptions,
+          limiter,
+          sleep: time.sleep,
+        }),
+        undefined,
+      ),
+    });
+    let kept: { readonly ports: ReturnType<typeof lookups>; readonly builtAt: number } | undefined;
+    const directoryFor = () => {
+      const keepMs = options.directoryCacheMs;
+      if (keepMs === undefined) return { organizations: new OrganizationsAdapter(clients.organizations), ...lookups() };
+      if (kept === undefined || time.clock.now() - kept.builtAt >= keepMs) {
+        kept = { ports: lookups(), builtAt: time.clock.now() };
+      }
+      return { organizations: new OrganizationsAdapter(clients.organizations), ...kept.ports };
+    };
+    return makeWorkerHandler({
+      reconcileDeps: () => ({
+        ...directoryFor(),
+        rules,
+        publisher,
+        notifier,
+        clock: time.clock,
+        managementAccountId: MANAGEMENT_ACCOUNT_ID,
+      }),
+      clock: time.clock,
+      logger,
+      metrics: recorder,
+    });
+  };
+  const containers = Array.from({ length: options.topology.containers }, container);
+  const context = lambdaContext('idc-lifecycle-worker');
+
+  const drain = async (): Promise<DrainReport> => {
+    let records = 0;
+    let redeliveries = 0;
+    let invocations = 0;
+    let running = 0;
+    const firstErrorIndex = errors.length;
+    const runContainer = async (handler: (typeof containers)[number]): Promise<void> => {
+      for (;;) {
+        const batch = queue.receive(options.topology.batchSize);
+        if (batch.length === 0) {
+          if (queue.size === 0 && running === 0) return;
+          const next = queue.nextVisibleAt();
+          // Wait for another container to finish a batch, or for a failed record to reappear.
+          await Promise.race([
+            queue.waitForChange(),
+            ...(next === undefined || running > 0 ? [] : [time.sleep(next - time.clock.now())]),
+          ]);
+          continue;
+        }
+        running += 1;
+        invocations += 1;
+        records += batch.length;
+        let failed: Set<string>;
+        try {
+          const event: SQSEvent = { Records: batch.map(sqsRecord) };
+          const response = (await handler(event, context)) as SQSBatchResponse;
+          failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+        } catch (error) {
+          // A thrown invocation (Powertools throws when every record failed) returns the whole
+          // batch to the queue, as Lambda does.
+          errors.push(`invocation failed: ${error instanceof Error ? error.message : String(error)}`);
+          failed = new Set(batch.map((m) => m.id));
+        }
+        redeliveries += failed.size;
+        running -= 1;
+        queue.settle(batch, failed, options.topology.visibilityTimeoutMs);
+      }
+    };
+    await Promise.all(containers.map(runContainer));
+    const firstError = errors[firstErrorIndex];
+    return { records, redeliveries, invocations, ...(firstError === undefined ? {} : { firstError }) };
+  };
+
+  return {
+    emulator,
+    time,
+    published,
+    metrics,
+    putRules: (document) => emulator.world.putParameter(document.name, document.value),
+    deliver: async (event) => {
+      const detailType = (event as { 'detail-type'?: string })['detail-type'];
+      // EventBridge routes sweeps and rules changes to the fan-out function, the rest to intake.
+      if (detailType === 'Parameter Store Change' || detailType === 'Scheduled Event') await fanout(event);
+      else await intake(event);
+    },
+    drain,
+    close: async () => {
+      for (const client of Object.values(clients)) client.destroy();
+      await emulator.close();
+    },
+  };
+};
