@@ -61,11 +61,11 @@ export interface LocalSystemOptions {
   /** SQS FIFO deduplication window in wall-clock ms; 0 turns deduplication off. Default five minutes. */
   readonly deduplicationWindowMs?: number;
   /**
-   * Worker invocations running at once. Default 2, the deployed worker's maximum concurrency.
+   * Worker invocations running at once. Default 10, the deployed worker's maximum concurrency.
    * The items of one message group (scope) always run one after the other, in order.
    */
   readonly concurrency?: number;
-  /** Messages per invocation, sharing its directory caches. Default 5, the deployed batch size. */
+  /** Messages per invocation, sharing its directory caches. Default 1, the deployed batch size. */
   readonly batchSize?: number;
 }
 
@@ -292,8 +292,8 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
   const windowMs = options.deduplicationWindowMs ?? SQS_DEDUPLICATION_WINDOW_MS;
   const queue = new InMemoryWorkQueue(deduplicationId, windowMs, clock.now);
   const counters = { deliveries: 0, reconciles: 0, deduplicated: 0, failedReconciles: 0 };
-  const concurrency = positiveInteger('concurrency', options.concurrency ?? 2);
-  const batchSize = positiveInteger('batchSize', options.batchSize ?? 5);
+  const concurrency = positiveInteger('concurrency', options.concurrency ?? 10);
+  const batchSize = positiveInteger('batchSize', options.batchSize ?? 1);
 
   /** One item, retried up to `maxReceives` times; a retry is a new invocation, as after an SQS redelivery. */
   const reconcileItem = async (
