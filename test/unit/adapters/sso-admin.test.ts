@@ -383,6 +383,53 @@ describe('SsoAdminAdapter.createAccountAssignment', () => {
   });
 });
 
+describe('SsoAdminAdapter status poll cadence', () => {
+  const inProgress = { AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS' as const, RequestId: 'req' } };
+  const succeeded = { AccountAssignmentCreationStatus: { Status: 'SUCCEEDED' as const, RequestId: 'req' } };
+
+  it('polls at the latency it learnt from an earlier request, then in short steps', async () => {
+    // Prepare: the first request ends after polls at 1 s, 2.5 s and 4.75 s (the configured
+    // schedule), so its latency is estimated at 3.625 s, between the last two polls.
+    sso.on(CreateAccountAssignmentCommand).resolves(inProgress);
+    sso
+      .on(DescribeAccountAssignmentCreationStatusCommand)
+      .resolvesOnce(inProgress)
+      .resolvesOnce(inProgress)
+      .resolvesOnce(succeeded)
+      .resolvesOnce(inProgress)
+      .resolves(succeeded);
+    const { adapter, sleeps } = makeAdapter();
+    await adapter.createAccountAssignment(assignment('111122223333'));
+    sleeps.length = 0;
+
+    // Act
+    await adapter.createAccountAssignment(assignment('111122224444'));
+
+    // Assess: the first poll waits the estimate; a miss is followed by a twentieth of it.
+    expect(sleeps).toEqual([3625, 181]);
+  });
+
+  it('probes for a shorter latency when a request is already final at its first poll', async () => {
+    // Prepare: as above, the estimate is 3.625 s; the second request is done at its first poll.
+    sso.on(CreateAccountAssignmentCommand).resolves(inProgress);
+    sso
+      .on(DescribeAccountAssignmentCreationStatusCommand)
+      .resolvesOnce(inProgress)
+      .resolvesOnce(inProgress)
+      .resolves(succeeded);
+    const { adapter, sleeps } = makeAdapter();
+    await adapter.createAccountAssignment(assignment('111122223333'));
+    await adapter.createAccountAssignment(assignment('111122224444'));
+    sleeps.length = 0;
+
+    // Act
+    await adapter.createAccountAssignment(assignment('111122225555'));
+
+    // Assess: 5% shorter than 3,625 ms.
+    expect(sleeps).toEqual([3444]);
+  });
+});
+
 describe('SsoAdminAdapter.deleteAccountAssignment', () => {
   const failedDeletion = (reason: string) => {
     sso.on(DeleteAccountAssignmentCommand).resolves({
