@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type ApiCallsRow, benchApiCalls, printApiCalls } from './api-calls.js';
 import { benchColdStart, type ColdStartResult, formatColdStartTable } from './cold-start.js';
+import { benchConcurrentCreates, type ConcurrentCreatesResult, printConcurrentCreates } from './concurrent-creates.js';
 import { benchPlanning, type PlanningBenchResult } from './planning.js';
 import { printTable } from './support/table.js';
 import { benchThroughput, printThroughput, type ThroughputResult } from './throughput.js';
@@ -19,6 +20,7 @@ export interface BenchResults {
   readonly planning: readonly PlanningBenchResult[];
   readonly apiCalls: readonly ApiCallsRow[];
   readonly throughput: ThroughputResult;
+  readonly concurrentCreates: ConcurrentCreatesResult;
   readonly coldStart: readonly ColdStartResult[];
   /** Wall-clock seconds each section took. */
   readonly durationsSeconds: Readonly<Record<string, number>>;
@@ -58,6 +60,10 @@ const apiCalls = await timed(durations, 'apiCalls', benchApiCalls);
 printApiCalls(apiCalls);
 console.log('\nminimum: see bench/api-calls.ts or docs/benchmarks.md for how it is counted');
 
+section('50 concurrent creates through one adapter (emulated time, quotas on)');
+const concurrentCreates = await timed(durations, 'concurrentCreates', benchConcurrentCreates);
+printConcurrentCreates(concurrentCreates);
+
 section('Throughput under the Identity Center quota model (emulated time)');
 const throughput = await timed(durations, 'throughput', benchThroughput);
 printThroughput([throughput.anchor, throughput.anchorTimeScaleCheck, throughput.sweep]);
@@ -72,6 +78,7 @@ const results: BenchResults = {
   planning,
   apiCalls,
   throughput,
+  concurrentCreates,
   coldStart,
   durationsSeconds: durations,
 };
