@@ -166,6 +166,18 @@ const rulesChangePhase = (name: string, document: { name: string; value: string 
   },
 });
 
+/** What every run passes to the bench system, from the caller's options. */
+const systemOptions = (options: ThroughputOptions, topology: WorkerTopology & { readonly name: string }) => ({
+  timeScale: options.timeScale ?? TIME_SCALE,
+  assignmentLatencyMs: options.latencyMs ?? LATENCY_MS,
+  quotas: {},
+  pageSize: PAGE_SIZE,
+  topology,
+  ...(options.adapterOptions === undefined ? {} : { adapterOptions: options.adapterOptions }),
+  ...(options.sdkAttempts === undefined ? {} : { sdkAttempts: options.sdkAttempts }),
+  ...(options.directoryCacheMs === undefined ? {} : { directoryCacheMs: options.directoryCacheMs }),
+});
+
 /**
  * The published anchor: 60 accounts, five OU-scope rules, 600 creates (phase A, a rules change
  * that adds the rules) then 600 deletes (phase B, a rules change that removes them while the
@@ -179,14 +191,7 @@ export const runAnchor = (options: ThroughputOptions = {}): Promise<ThroughputRu
     {
       snapshot: world.snapshot,
       rules: [world.initialRules],
-      timeScale: options.timeScale ?? TIME_SCALE,
-      assignmentLatencyMs: options.latencyMs ?? LATENCY_MS,
-      quotas: {},
-      pageSize: PAGE_SIZE,
-      topology,
-      ...(options.adapterOptions === undefined ? {} : { adapterOptions: options.adapterOptions }),
-      ...(options.sdkAttempts === undefined ? {} : { sdkAttempts: options.sdkAttempts }),
-      ...(options.directoryCacheMs === undefined ? {} : { directoryCacheMs: options.directoryCacheMs }),
+      ...systemOptions(options, topology),
     },
     [rulesChangePhase('create', world.createRules), rulesChangePhase('delete', world.deleteRules)],
     topology.name,
@@ -202,14 +207,7 @@ export const runSweep = (options: ThroughputOptions = {}): Promise<ThroughputRun
     {
       snapshot: world.snapshot,
       rules: [world.rules],
-      timeScale: options.timeScale ?? TIME_SCALE,
-      assignmentLatencyMs: options.latencyMs ?? LATENCY_MS,
-      quotas: {},
-      pageSize: PAGE_SIZE,
-      topology,
-      ...(options.adapterOptions === undefined ? {} : { adapterOptions: options.adapterOptions }),
-      ...(options.sdkAttempts === undefined ? {} : { sdkAttempts: options.sdkAttempts }),
-      ...(options.directoryCacheMs === undefined ? {} : { directoryCacheMs: options.directoryCacheMs }),
+      ...systemOptions(options, topology),
     },
     [
       {
