@@ -88,16 +88,19 @@ const currentLookups = () => {
   return lookups;
 };
 
-const reconcileDeps = () => ({
-  organizations: new OrganizationsAdapter(clients.organizations),
-  identityStore: currentLookups().identityStore,
-  ssoAdmin: currentLookups().ssoAdmin,
-  rules,
-  publisher,
-  notifier,
-  clock,
-  managementAccountId: config.managementAccountId,
-});
+const reconcileDeps = () => {
+  const { identityStore, ssoAdmin } = currentLookups();
+  return {
+    organizations: new OrganizationsAdapter(clients.organizations),
+    identityStore,
+    ssoAdmin,
+    rules,
+    publisher,
+    notifier,
+    clock,
+    managementAccountId: config.managementAccountId,
+  };
+};
 
 export const handler = withStandardMiddleware(
   makeHandler({
