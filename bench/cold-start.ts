@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { bundleFunction, bytesByPackage, FUNCTION_NAMES, type FunctionBundle, type FunctionName } from './bundle.js';
 
 /**
- * Cold-start benchmark (DESIGN §8): bundles each function as `cdk deploy` does, then imports each
+ * Cold-start benchmark (docs/design.md §8): bundles each function as `cdk deploy` does, then imports each
  * bundle in fresh Node processes and times module initialisation (everything the module does at
  * import, top-level `await` included), as the Lambda runtime does before the first invocation.
  * Targets: init median ≤ 85 ms, bundle ≤ 130 KB gzip.

@@ -68,7 +68,7 @@ section('Throughput under the Identity Center quota model (emulated time)');
 const throughput = await timed(durations, 'throughput', benchThroughput);
 printThroughput([throughput.anchor, throughput.anchorTimeScaleCheck, throughput.sweep]);
 console.log(
-  `\nL = ${throughput.latencyMs} ms per assignment operation; floor = max(N·L/10, max nₐ·L, calls/20) (DESIGN §8)` +
+  `\nL = ${throughput.latencyMs} ms per assignment operation; floor = max(N·L/10, max nₐ·L, calls/20) (docs/design.md §8)` +
     `\nanchor ratio to floor: ${throughput.ratioToFloor.toFixed(2)} (target ≤ 1.25)`,
 );
 

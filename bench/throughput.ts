@@ -15,7 +15,7 @@ import { type BenchSystem, type DrainReport, startBenchSystem, type WorkerTopolo
 import { printTable } from './support/table.js';
 
 /**
- * Throughput under the emulator's Identity Center quota model (DESIGN §8), through the deployed
+ * Throughput under the emulator's Identity Center quota model (docs/design.md §8), through the deployed
  * code path: an event reaches the fan-out handler, which enqueues one item per account; worker
  * containers run the real worker handler (`reconcileScope` → real adapters → emulator), and the
  * elapsed emulated time is set against the floor max(N·L/10, max nₐ·L, calls/20).

@@ -3,7 +3,7 @@ import type { Plan, PlannedCreate, PlannedDelete } from '../shared/domain/plan-t
 import type { Colors } from './context.js';
 
 /**
- * The DESIGN §6 plan object with exactly its keys, in its order, so that `--format json` output is
+ * The docs/design.md §6 plan object with exactly its keys, in its order, so that `--format json` output is
  * a stable contract even if the planner carries more fields internally.
  */
 export const planJson = (plan: Plan): Plan => ({

@@ -67,7 +67,7 @@ export const createAssignmentRequests = (
       return;
     }
     world.removeAssignment(a);
-    // AWS removes an orphaned assignment but reports the missing principal as a failure (AWS-FACTS §3.3).
+    // AWS removes an orphaned assignment but reports the missing principal as a failure (docs/aws-facts.md §3.3).
     if (!world.principalExists(a.principalType, a.principalId)) fail(principalNotFoundReason(a.principalId));
     else request.status = 'SUCCEEDED';
   };

@@ -8,7 +8,7 @@ import { startEmulator } from './index.js';
  * SDK, until SIGINT/SIGTERM (or `signal`).
  */
 
-/** Where rules documents live in SSM by default (DESIGN §3). */
+/** Where rules documents live in SSM by default (docs/design.md §3). */
 export const DEFAULT_RULES_PATH = '/idc-lifecycle/rules/';
 
 const RULES_FILE = /\.(ya?ml|json)$/i;

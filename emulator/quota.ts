@@ -2,7 +2,7 @@ import type { EmulatedClock } from './clock.js';
 import { AwsServiceError } from './errors.js';
 
 /**
- * The Identity Center quota model (DESIGN §8, AWS-FACTS §3.1): one request budget of `tps` per
+ * The Identity Center quota model (docs/design.md §8, docs/aws-facts.md §3.1): one request budget of `tps` per
  * emulated second shared by sso-admin and identitystore, at most `outstandingCreates`
  * `CreateAccountAssignment` requests in progress, and one assignment change per account at a time.
  */

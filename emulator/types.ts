@@ -38,7 +38,7 @@ export interface EmulatorOptions {
   readonly timeScale?: number;
   /** Largest page any list operation returns, whatever `MaxResults` asks (default 5). */
   readonly pageSize?: number;
-  /** Identity Center quota model (DESIGN §8); `false` turns throttling off. Default on. */
+  /** Identity Center quota model (docs/design.md §8); `false` turns throttling off. Default on. */
   readonly quotas?:
     | false
     | {

@@ -50,7 +50,7 @@ export interface ParameterVersion {
   readonly lastModified: number;
 }
 
-/** Standard and advanced parameter value limits (AWS-FACTS §3.5). */
+/** Standard and advanced parameter value limits (docs/aws-facts.md §3.5). */
 export const STANDARD_VALUE_LIMIT = 4096;
 export const ADVANCED_VALUE_LIMIT = 8192;
 

@@ -1,5 +1,5 @@
 /**
- * The esbuild settings every Lambda function is deployed with (DESIGN §8), in one place so that the
+ * The esbuild settings every Lambda function is deployed with (docs/design.md §8), in one place so that the
  * `LifecycleFunction` construct and the cold-start bench (`bench/cold-start.ts`) cannot drift apart.
  *
  * Plain values only: this module imports nothing, so the bench can read it without loading
@@ -30,7 +30,7 @@ export const FUNCTION_BUNDLING: FunctionBundling = {
   sourcesContent: false,
   /**
    * The SDK's ES-module build tree-shakes far better than its CommonJS build: about half the bundle
-   * and init time of the default `main`-first order (DESIGN §8).
+   * and init time of the default `main`-first order (docs/design.md §8).
    */
   mainFields: ['module', 'main'],
   /** Bundled CommonJS dependencies still call require(); ESM output has none. */

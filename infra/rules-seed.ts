@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 
-/** SSM value limits by tier (AWS-FACTS §3.5). */
+/** SSM value limits by tier (docs/aws-facts.md §3.5). */
 export const STANDARD_TIER_MAX_BYTES = 4096;
 export const ADVANCED_TIER_MAX_BYTES = 8192;
 

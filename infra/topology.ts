@@ -1,7 +1,7 @@
 import { automationIsManagement, type DeployConfig } from './config/deploy-config.js';
 
 /**
- * Where each kind of event is delivered (AWS-FACTS §2) and therefore where its rule must live.
+ * Where each kind of event is delivered (docs/aws-facts.md §2) and therefore where its rule must live.
  * Organizations (and account tag changes) reach only the management account's default bus in
  * us-east-1; Control Tower lifecycle events its home Region; Identity Store notifications and
  * SCIM/console CloudTrail records the management account in the Identity Center home Region.

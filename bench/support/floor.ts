@@ -69,8 +69,8 @@ export interface Floor {
 }
 
 /**
- * DESIGN §8: time ≥ max(N·L/10, max over accounts of nₐ·L, calls/20). The first term applies the
- * ten-outstanding limit to every operation, deletes included, as DESIGN states it.
+ * docs/design.md §8: time ≥ max(N·L/10, max over accounts of nₐ·L, calls/20). The first term applies the
+ * ten-outstanding limit to every operation, deletes included, as docs/design.md §8 states it.
  */
 export const floor = (input: FloorInput): Floor => {
   const outstandingMs = (input.operations * input.latencyMs) / (input.outstandingCreates ?? 10);

@@ -12,7 +12,7 @@ import { CliUsageError, EXIT_FAILURE, EXIT_OK } from '../errors.js';
 import { loadRulesFiles, writeIssues } from '../rules-files.js';
 
 /**
- * A standard parameter holds 4 KB (AWS-FACTS §3.5). Measured in UTF-8 bytes, which is never less
+ * A standard parameter holds 4 KB (docs/aws-facts.md §3.5). Measured in UTF-8 bytes, which is never less
  * than the character count, so a document with non-ASCII text never lands in a tier too small.
  * The 8 KB ceiling of advanced parameters is enforced by rules validation itself.
  */

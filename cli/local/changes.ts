@@ -4,7 +4,7 @@ import type { LifecycleEvent } from '../../shared/domain/ports.js';
 import type { ReconcileOutcome } from '../../shared/domain/reconcile/outcome.js';
 
 /**
- * What one reconcile changed, in the plan shape of DESIGN §6. A reconcile's plan is what it set
+ * What one reconcile changed, in the plan shape of docs/design.md §6. A reconcile's plan is what it set
  * out to do; the lifecycle events it published are what it did (one per successful operation),
  * so the changes are the planned items that have an event. In report mode nothing is done and the
  * plan is what the worker reports, so the plan is returned as it is.

@@ -7,7 +7,7 @@ import { ouPath } from '../plan-format.js';
  * change comes first and the CloudTrail record after it, and the worker reads the live state, so
  * an event delivered to an unchanged world would be reconciled against the past.
  *
- * Only ids are read, never names: events mask them (AWS-FACTS §0.2). What cannot be derived from
+ * Only ids are read, never names: events mask them (docs/aws-facts.md §0.2). What cannot be derived from
  * ids (a created user's attributes, a new account's name) comes from the snapshot or a
  * placeholder; docs/simulate.md lists every derivation.
  */

@@ -24,7 +24,7 @@ import { withPrincipalReader } from '../../shared/runtime/principal-reader.js';
 import { changesOf, sumPlans } from './changes.js';
 import { InMemoryWorkQueue } from './work-queue.js';
 
-/** Where rules documents live in SSM unless told otherwise (DESIGN §3). */
+/** Where rules documents live in SSM unless told otherwise (docs/design.md §3). */
 export const DEFAULT_RULES_PATH = '/idc-lifecycle/rules/';
 /** Emulated time runs this much faster than wall time, unless overridden. */
 export const DEFAULT_TIME_SCALE = 200;
@@ -109,7 +109,7 @@ export interface DeliveryResult {
   readonly failures: readonly { readonly scope: string; readonly error: Error }[];
   /** Rules documents the fan-out found invalid (the last valid version stays in force). */
   readonly rejections: readonly RulesRejection[];
-  /** The changes of every reconcile, added up (DESIGN §6 shape). */
+  /** The changes of every reconcile, added up (docs/design.md §6 shape). */
   readonly changes: Plan;
   /** Lifecycle events published while handling this event. */
   readonly events: readonly LifecycleEvent[];

@@ -23,7 +23,7 @@ import { makeHandler } from './handler.js';
 
 const config = loadConfig('fanout');
 const region = config.idcRegion === undefined ? {} : { region: config.idcRegion };
-// Only the clients this function calls: each factory pulls in one SDK package (DESIGN §8).
+// Only the clients this function calls: each factory pulls in one SDK package (docs/design.md §8).
 const clients = {
   organizations: createOrganizationsClient(region),
   identityStore: createIdentityStoreClient(region),

@@ -31,7 +31,7 @@ const region = config.idcRegion === undefined ? {} : { region: config.idcRegion 
 // reconcile that fails on a read waits out the queue's visibility timeout, so reads retry longer
 // than the SDK's default 3 attempts (measured in docs/benchmarks.md). Writes retry in the adapter.
 const reads = { ...region, maxAttempts: 8 };
-// Only the clients this function calls: each factory pulls in one SDK package (DESIGN §8).
+// Only the clients this function calls: each factory pulls in one SDK package (docs/design.md §8).
 const clients = {
   organizations: createOrganizationsClient(reads),
   identityStore: createIdentityStoreClient(reads),

@@ -18,7 +18,7 @@ export interface DeadLetterQueueProps {
 /**
  * A dead-letter queue with the house defaults: encrypted with SQS-managed keys (EventBridge and
  * Scheduler cannot write to a queue under an AWS managed KMS key), TLS only, 14 days of retention,
- * and an alarm as soon as one message is in it (DESIGN §4.6: nothing is lost silently).
+ * and an alarm as soon as one message is in it (docs/design.md §4.6: nothing is lost silently).
  */
 export class DeadLetterQueue extends Construct {
   readonly queue: Queue;

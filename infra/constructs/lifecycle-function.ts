@@ -70,7 +70,7 @@ export interface LifecycleFunctionProps {
 
 /**
  * One Lambda function with the house defaults: Node.js 22 on arm64, an ESM bundle that prefers the
- * SDK's ES modules (half the cold start, DESIGN §8), an explicit log group with retention, active
+ * SDK's ES modules (half the cold start, docs/design.md §8), an explicit log group with retention, active
  * tracing, an explicit timeout and memory size, retries and an on-failure destination for
  * asynchronous invocations, and an errors alarm.
  */

@@ -59,7 +59,7 @@ export class ForwardToBus implements IRuleTarget {
 }
 
 /**
- * The management-account half (AWS-FACTS §2): rules on the default bus where Organizations,
+ * The management-account half (docs/aws-facts.md §2): rules on the default bus where Organizations,
  * Control Tower and Identity Store events are delivered, each forwarding in one hop to the custom
  * bus; and, in the us-east-1 stack, the narrow read role for ListAccountAssignmentsForPrincipal.
  */

@@ -56,7 +56,7 @@ export const WORK_QUEUE_VISIBILITY = Duration.seconds(WORKER_TIMEOUT.toSeconds()
  * Identity Center changes one permission-set role per account at a time, so one account's writes
  * run one after another: a worker environment holds at most one write in flight. Ten concurrent
  * environments therefore keep ten writes in flight, exactly the quota of 10 outstanding
- * CreateAccountAssignment calls (DESIGN §5, §8), with each environment's own limiter capped at
+ * CreateAccountAssignment calls (docs/design.md §5, §8), with each environment's own limiter capped at
  * 10 ÷ 10 = 1 outstanding create (MAX_OUTSTANDING_CREATES) for principal scopes that span accounts.
  * Measured in docs/benchmarks.md: two environments with batches of five kept only two accounts in
  * flight and ran the 1,200-operation anchor at several times Identity Center's floor.
@@ -110,7 +110,7 @@ export class IdcLifecycleStack extends Stack {
       email: config.notificationEmail,
     });
 
-    // Dead-letter queues: every failure ends retried or parked here, with an alarm (DESIGN §4.6).
+    // Dead-letter queues: every failure ends retried or parked here, with an alarm (docs/design.md §4.6).
     const workDlq = new DeadLetterQueue(this, 'WorkDeadLetterQueue', {
       purpose: 'Scopes the worker failed to reconcile after every retry',
       runbook: 'work-dlq',
@@ -502,11 +502,11 @@ export class IdcLifecycleStack extends Stack {
       const ack = (id: string, reason: string) => Validations.of(fn).acknowledge({ id, reason });
       ack(
         'AwsSolutions-L1',
-        'Node.js 22 is the runtime the project targets and measures (bundle target node22, DESIGN §8); moving on is a one-line change in LifecycleFunction.',
+        'Node.js 22 is the runtime the project targets and measures (bundle target node22, docs/design.md §8); moving on is a one-line change in LifecycleFunction.',
       );
       ack(
         'Serverless-LambdaLatestVersion',
-        'Node.js 22 is the runtime the project targets and measures (bundle target node22, DESIGN §8).',
+        'Node.js 22 is the runtime the project targets and measures (bundle target node22, docs/design.md §8).',
       );
       ack(
         'Serverless-LambdaDLQ',

@@ -36,7 +36,7 @@ export interface AwsClients {
 /**
  * The Region that serves the Organizations API of the partition that `region` belongs to:
  * Organizations is a global service homed in us-east-1 (us-gov-west-1 and cn-northwest-1 in the
- * other partitions; AWS-FACTS §2).
+ * other partitions; docs/aws-facts.md §2).
  */
 export const organizationsRegion = (region: string | undefined): string => {
   if (region?.startsWith('us-gov-')) return 'us-gov-west-1';
@@ -54,7 +54,7 @@ const commonConfig = (options: ClientOptions) => ({
 
 /*
  * One factory per client, so that a function's composition root imports only the clients it uses
- * and esbuild leaves the other services' packages out of its bundle (DESIGN §8: every SDK client
+ * and esbuild leaves the other services' packages out of its bundle (docs/design.md §8: every SDK client
  * costs bundle size and init time). `createClients` builds them all, for the CLI and tests.
  */
 

@@ -18,7 +18,7 @@ export interface ExportSnapshotDeps {
 const READ_CONCURRENCY = 4;
 
 /**
- * Reads a live organization and Identity Center instance into the snapshot format (DESIGN §6).
+ * Reads a live organization and Identity Center instance into the snapshot format (docs/design.md §6).
  * Read-only: only list and describe calls. Tags are read for every account, since a snapshot
  * must serve any rule. Every direct assignment on every account is exported, of every permission
  * set, so that `plan` sees what the worker would see.

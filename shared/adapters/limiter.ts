@@ -1,5 +1,5 @@
 /**
- * In-process concurrency limits for account-assignment writes (AWS-FACTS §3.1): at most N
+ * In-process concurrency limits for account-assignment writes (docs/aws-facts.md §3.1): at most N
  * `CreateAccountAssignment` requests outstanding (from the call until the status is final), and at
  * most one assignment change per account at a time, since Identity Center updates one permission
  * set role per account at a time and answers a second one with ConflictException.

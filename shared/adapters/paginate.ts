@@ -1,6 +1,6 @@
 /**
  * Reads every page of a token-paginated AWS list call. Pages may be short or even empty while a
- * token is still returned (GetParametersByPath does this, DESIGN §5), so only a missing token ends
+ * token is still returned (GetParametersByPath does this, docs/design.md §5), so only a missing token ends
  * the loop, never the size of a page.
  *
  * @example

@@ -42,7 +42,7 @@ const MAX_CLASH_FALLBACKS = 20;
 const describeIssues = (issues: readonly RulesIssue[]): string => new RulesValidationError(issues).message;
 
 /**
- * {@link RulesSourcePort} over SSM Parameter Store (DESIGN §4 invariant 2). Every parameter under
+ * {@link RulesSourcePort} over SSM Parameter Store (docs/design.md §4 invariant 2). Every parameter under
  * the path is a document. A document whose newest version is invalid is replaced by its newest
  * valid version from the parameter history and reported as a rejection; one with no valid version
  * is left out. No document at all, or none valid, is an error and never an empty rule set, so that

@@ -75,7 +75,7 @@ export class SsoAdminResponseError extends Error {
 }
 
 /**
- * Failure reasons of a deletion whose principal is already gone (the "404" of AWS-FACTS §3.3): the
+ * Failure reasons of a deletion whose principal is already gone (the "404" of docs/aws-facts.md §3.3): the
  * assignment cannot outlive its principal in any way that matters, so the deletion is done.
  */
 const PRINCIPAL_GONE = /\b404\b|not found|does ?n[o']t exist|no longer exists?/i;
@@ -153,7 +153,7 @@ const cadences = new WeakMap<AssignmentLimiter, PollCadence>();
 
 /**
  * {@link SsoAdminPort} over the SSO Admin API, with the write discipline Identity Center requires
- * (DESIGN §5, AWS-FACTS §3.1): every create and delete waits for its final status; conflicts,
+ * (docs/design.md §5, docs/aws-facts.md §3.1): every create and delete waits for its final status; conflicts,
  * throttles and server errors are retried with exponential backoff and full jitter; at most
  * `maxOutstandingCreates` creates are in flight and at most one change per account runs at a time.
  *
@@ -317,7 +317,7 @@ export class SsoAdminAdapter implements SsoAdminPort {
       if (final.Status === 'SUCCEEDED') return;
       const reason = final.FailureReason || 'no failure reason given';
       if (PRINCIPAL_GONE.test(reason)) return;
-      // Deletions have been seen to end FAILED although the assignment went (AWS-FACTS §3.1): only
+      // Deletions have been seen to end FAILED although the assignment went (docs/aws-facts.md §3.1): only
       // an assignment that is still listed makes this a failure.
       if (!(await this.#isAssigned(assignment))) return;
       throw new AssignmentOperationError('delete', reason);

@@ -4,7 +4,7 @@ import type { RuleSet } from './rules/schema.js';
 import type { ViewIndex } from './view-index.js';
 
 /**
- * What the engine is allowed to touch (DESIGN §3 "scope of authority", §4 invariant 4): the managed
+ * What the engine is allowed to touch (docs/design.md §3 "scope of authority", §4 invariant 4): the managed
  * permission sets, and the protected accounts, permission sets and principals resolved to ids.
  */
 export interface Authority {

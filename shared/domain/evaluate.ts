@@ -92,7 +92,7 @@ const matchesTags = (tags: Readonly<Record<string, string>>, wanted: Readonly<Re
 
 /**
  * Computes the desired assignments and memberships that a rule set describes for a view
- * (DESIGN §3).
+ * (docs/design.md §3).
  *
  * A rule with an unresolved reference (OU path or id, account id, group, user, permission set) or
  * whose tag filter meets an account whose tags were not read contributes nothing; it is reported

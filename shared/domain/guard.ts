@@ -21,7 +21,7 @@ export interface RevocationGuardInput {
 const EPSILON = 1e-9;
 
 /**
- * The blast-radius guard (DESIGN §4 invariant 3). Revoking exactly `maxPerRun`, or exactly
+ * The blast-radius guard (docs/design.md §4 invariant 3). Revoking exactly `maxPerRun`, or exactly
  * `maxFraction` of `total`, is allowed; one more trips the guard. Returns the block to report when
  * it trips, `undefined` when the run may go ahead.
  *

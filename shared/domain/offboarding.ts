@@ -34,7 +34,7 @@ export interface PrincipalRemovalInput {
 }
 
 /**
- * Plans the offboarding of a user (DESIGN §4 invariant 5): every direct assignment of the user, in
+ * Plans the offboarding of a user (docs/design.md §4 invariant 5): every direct assignment of the user, in
  * every permission set, managed or not, and, when `settings.offboarding.removeGroupMemberships`,
  * every group membership. Protected accounts, permission sets and groups are left alone, and so is
  * the management account unless included; what stays is reported in `blocked` so that a leaver's

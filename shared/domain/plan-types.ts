@@ -1,7 +1,7 @@
 import type { PrincipalType } from './model.js';
 
 /**
- * The plan object of DESIGN §6: what `plan --format json` and `simulate --format json` print, and
+ * The plan object of docs/design.md §6: what `plan --format json` and `simulate --format json` print, and
  * what the worker applies. Names sit next to ids so that a reader never has to look one up.
  */
 export interface PlannedCreate {

@@ -51,7 +51,7 @@ export interface PlanInput {
 }
 
 /**
- * Plans the changes that bring a scope in line with the rules (DESIGN §3, §4).
+ * Plans the changes that bring a scope in line with the rules (docs/design.md §3, §4).
  *
  * Creates are the desired assignments that do not exist. Deletes are the existing assignments of a
  * managed permission set that no rule wants, except where the engine has no authority (protected

@@ -1,7 +1,7 @@
 import type { PrincipalType } from './model.js';
 
 /**
- * What an event names for reconciliation (DESIGN §1). Events never say what to change; they only
+ * What an event names for reconciliation (docs/design.md §1). Events never say what to change; they only
  * say which part of the organization to bring back in line with the rules.
  */
 export type Scope =

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { AccountAssignment, OrganizationView } from './model.js';
 
 /**
- * The organization snapshot file (DESIGN §6): one JSON format for `plan`, `simulate`, the emulator
+ * The organization snapshot file (docs/design.md §6): one JSON format for `plan`, `simulate`, the emulator
  * seed and `snapshot` exports. Extra user attributes sit at the top level of each user.
  */
 

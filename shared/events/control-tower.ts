@@ -4,7 +4,7 @@ import { string } from './shape.js';
 
 export const CONTROL_TOWER_EVENT_SOURCE = 'controltower.amazonaws.com';
 
-/** Control Tower lifecycle events that name an account (AWS-FACTS §1.2). */
+/** Control Tower lifecycle events that name an account (docs/aws-facts.md §1.2). */
 export const CONTROL_TOWER_EVENT_NAMES = ['CreateManagedAccount', 'UpdateManagedAccount'] as const;
 
 interface StatusReader {

@@ -7,7 +7,7 @@ import { type EventContext, ignored, MalformedEventError, type ParseResult, work
 /**
  * Native Identity Store notifications (`source: aws.identitystore`, not CloudTrail). The
  * detail-types below the first six are not confirmed by the documentation we could read, and the
- * `detail` schema is not published at all (AWS-FACTS §1.3, §5 question 4); see docs/events.md.
+ * `detail` schema is not published at all (docs/aws-facts.md §1.3, §5 question 4); see docs/events.md.
  */
 export const IDENTITY_NATIVE_SOURCE = 'aws.identitystore';
 

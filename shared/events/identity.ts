@@ -4,7 +4,7 @@ import { type EventContext, ignored, type ParseResult, work } from './result.js'
 
 /**
  * Identity Store changes reach CloudTrail under three event sources depending on who made them
- * (AWS-FACTS §0.3, §1.3): the console (and SCIM tokens older than September 2024), the Identity
+ * (docs/aws-facts.md §0.3, §1.3): the console (and SCIM tokens older than September 2024), the Identity
  * Store API, and SCIM. The same handling applies to an event name whichever source carries it.
  */
 export const IDENTITY_EVENT_SOURCES = [

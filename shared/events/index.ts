@@ -66,7 +66,7 @@ const envelopeProblem = (event: object): MalformedEventError => {
 };
 
 /**
- * Maps one inbound event to the scopes it names (DESIGN §1). Events are never trusted for what
+ * Maps one inbound event to the scopes it names (docs/design.md §1). Events are never trusted for what
  * changed, only for which part of the organization to reconcile, so this reads ids and nothing
  * else. Masked names are never read.
  *

@@ -70,7 +70,7 @@ const membershipRecord = looseObject({
 
 /**
  * Account ids of `AccountJoinedOrganization` / `AccountDepartedOrganization`. Their JSON is not
- * published (AWS-FACTS §1.1, §5 question 1), so `accountId` is accepted directly under
+ * published (docs/aws-facts.md §1.1, §5 question 1), so `accountId` is accepted directly under
  * `serviceEventDetails`, `requestParameters` or `responseElements`, or one object deeper inside
  * `serviceEventDetails` (where Organizations' other service events keep it, e.g.
  * `createAccountStatus.accountId`).

@@ -1,6 +1,6 @@
 /**
  * The few payload checks the event parsers need, written out instead of taken from zod. Every
- * inbound event passes through the intake, whose cold start DESIGN §8 bounds: building the parsers'
+ * inbound event passes through the intake, whose cold start docs/design.md §8 bounds: building the parsers'
  * ~80 zod schemas at import took about 10 ms and zod itself about 12 KB of gzipped bundle, more
  * than the rest of the parsers together.
  *

@@ -12,7 +12,7 @@ export class ConfigError extends Error {
 
 /*
  * Each variable is read by a small function instead of a zod schema: config is read at every cold
- * start, and zod was the only reason the intake bundled a validation library (DESIGN §8). The
+ * start, and zod was the only reason the intake bundled a validation library (docs/design.md §8). The
  * problems keep zod's wording, which the messages below have always quoted.
  */
 

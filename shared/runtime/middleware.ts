@@ -15,7 +15,7 @@ const errorLoggerDefaults: ErrorLoggerOptions = { logger, message: 'Invocation f
 
 /**
  * Logs the error of a failed invocation and lets it go on: middy rethrows it, so Lambda retries
- * (EventBridge) or the batch is retried (SQS), and nothing is swallowed (DESIGN §4 inv. 6).
+ * (EventBridge) or the batch is retried (SQS), and nothing is swallowed (docs/design.md §4 inv. 6).
  */
 export const errorLogger = <TEvent, TResult>(
   options: Partial<ErrorLoggerOptions> = {},

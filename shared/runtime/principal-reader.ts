@@ -2,7 +2,7 @@ import type { SsoAdminPort } from '../domain/ports.js';
 
 /**
  * Routes `ListAccountAssignmentsForPrincipal` to a reader in the management account (the only
- * account where it answers; AWS-FACTS §0.10) and every other call to `main`. Without a reader,
+ * account where it answers; docs/aws-facts.md §0.10) and every other call to `main`. Without a reader,
  * `main` answers, and the reconcile falls back to scanning accounts when it cannot.
  *
  * @example

@@ -42,7 +42,7 @@ beforeAll(async () => {
 const planArgs = (...extra: string[]) => ['plan', '--rules', ...RULES, ...extra];
 
 describe('idc-lifecycle plan', () => {
-  it('prints only the DESIGN §6 keys with --format json', async () => {
+  it('prints only the docs/design.md §6 keys with --format json', async () => {
     // Act
     const run = await runCli(planArgs('--snapshot', SNAPSHOT, '--format', 'json'));
 

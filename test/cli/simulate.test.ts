@@ -13,7 +13,7 @@ import { runCli, stripAnsi } from './support/run-cli.js';
 /**
  * `idc-lifecycle simulate` in-process on the examples. The expected results are worked out by hand
  * from examples/snapshot.json and examples/rules/*.yaml; the synthetic events are built from the
- * shapes in AWS-FACTS.md §1, not taken from examples/events.
+ * shapes in docs/aws-facts.md §1, not taken from examples/events.
  */
 
 const repo = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));

@@ -17,7 +17,7 @@ import {
 
 /**
  * Delivery as AWS makes it: repeated, out of order, late, and racing the directory. Each test
- * asserts the emulator's end state (DESIGN §4 invariant 7).
+ * asserts the emulator's end state (docs/design.md §4 invariant 7).
  */
 
 let system: LocalSystem | undefined;

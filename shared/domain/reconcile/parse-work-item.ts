@@ -10,7 +10,7 @@ export class MalformedWorkItemError extends Error {
   }
 }
 
-// zod/mini (tree-shakable, DESIGN §8 cold start) ships no messages; the English locale keeps the
+// zod/mini (tree-shakable, docs/design.md §8 cold start) ships no messages; the English locale keeps the
 // problem in MalformedWorkItemError as classic zod words it. Global and idempotent.
 z.config(en());
 

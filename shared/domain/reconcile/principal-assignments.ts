@@ -13,7 +13,7 @@ const SCAN_CONCURRENCY = 5;
 /**
  * Every direct assignment of one principal. `ListAccountAssignmentsForPrincipal` answers only in
  * the management account; a delegated administrator scans every account of the organization
- * instead (AWS-FACTS §0.10), whatever the account's status, so that an offboarding misses nothing.
+ * instead (docs/aws-facts.md §0.10), whatever the account's status, so that an offboarding misses nothing.
  *
  * @example
  * const assignments = await readPrincipalAssignments(deps, 'USER', userId);

@@ -31,7 +31,7 @@ export interface ReconcileOptions {
 
 /**
  * Brings one scope in line with the rules: reads the desired state's inputs and the actual
- * assignments live, plans, and applies (DESIGN §1). Whatever the event that named the scope
+ * assignments live, plans, and applies (docs/design.md §1). Whatever the event that named the scope
  * said, only the live state counts, so duplicates and reordering cost a reconcile, never a wrong
  * change. Read failures propagate before anything is planned.
  *

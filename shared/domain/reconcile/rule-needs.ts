@@ -2,7 +2,7 @@ import type { RuleSet } from '../rules/schema.js';
 
 /**
  * What a rule set makes the engine read. Reads count against the 20 TPS that Identity Center
- * shares between every caller (DESIGN §8), so a scope reads only what the rules can use.
+ * shares between every caller (docs/design.md §8), so a scope reads only what the rules can use.
  */
 export interface RuleNeeds {
   /** Group display names that rules grant to, select members for, or protect. */

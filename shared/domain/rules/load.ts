@@ -12,10 +12,10 @@ import {
 import { parseSourceText, type SourceProblem, type ValuePath } from './source-text.js';
 
 /**
- * Loads rules documents (DESIGN §3) into one validated {@link RuleSet}. Nothing here throws for a
+ * Loads rules documents (docs/design.md §3) into one validated {@link RuleSet}. Nothing here throws for a
  * bad document: every problem becomes a {@link RulesIssue}, and all of them are collected, so that
  * one run of `validate` (or one rejected SSM change) lists everything there is to fix. A rule set
- * with any issue is never returned (DESIGN §4, invariant 2).
+ * with any issue is never returned (docs/design.md §4, invariant 2).
  */
 
 /** One rules document: an SSM parameter or a file. */
@@ -283,7 +283,7 @@ export function applySettingsDefaults(input: RulesDocument['settings']): Setting
 }
 
 /**
- * The scope of authority (DESIGN §3): rules may only grant managed permission sets, never a
+ * The scope of authority (docs/design.md §3): rules may only grant managed permission sets, never a
  * protected one, and never name a protected principal.
  */
 function checkAuthority(

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { USER_ATTRIBUTES } from '../model.js';
 
 /**
- * The rules language v1 (DESIGN §3). This one schema validates documents, gives the TypeScript
+ * The rules language v1 (docs/design.md §3). This one schema validates documents, gives the TypeScript
  * types, and generates the JSON Schema that editors use for completion (`idc-lifecycle schema`).
  * Every object is strict: an unknown key is an error, because a typo must never silently widen or
  * narrow access.

@@ -6,7 +6,7 @@ import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAM
  * at the place to fix.
  */
 
-/** The largest value an SSM advanced-tier parameter holds (AWS-FACTS §3.5). */
+/** The largest value an SSM advanced-tier parameter holds (docs/aws-facts.md §3.5). */
 export const MAX_DOCUMENT_BYTES = 8192;
 
 /** A path into a document, as zod reports it. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 /**
- * Synthetic events in the shapes AWS-FACTS.md §1 documents (envelope as a Lambda receives it,
+ * Synthetic events in the shapes docs/aws-facts.md §1 documents (envelope as a Lambda receives it,
  * CloudTrail record under `detail`). Every call makes a new event id, as AWS does for every event.
  */
 
@@ -75,7 +75,7 @@ export const closeAccount = (accountId: string) =>
 export const removeAccountFromOrganization = (accountId: string) =>
   apiCall('organizations', 'RemoveAccountFromOrganization', { requestParameters: { accountId } });
 
-/** Control Tower's lifecycle event for an Account Factory update, an OU move included (AWS-FACTS §1.2). */
+/** Control Tower's lifecycle event for an Account Factory update, an OU move included (docs/aws-facts.md §1.2). */
 export const updateManagedAccount = (accountId: string, accountName: string, ouId: string, ouName: string) =>
   serviceEvent('controltower', 'UpdateManagedAccount', {
     updateManagedAccountStatus: {

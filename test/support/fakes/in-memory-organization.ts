@@ -15,7 +15,7 @@ import type { IdentityStorePort, OrganizationsPort, SsoAdminPort } from '../../.
 
 type MutableAccount = { -readonly [K in keyof Omit<Account, 'tags'>]: Account[K] } & { tags: Record<string, string> };
 
-/** The state the fake holds: the snapshot format of DESIGN §6, with membership ids. */
+/** The state the fake holds: the snapshot format of docs/design.md §6, with membership ids. */
 export interface OrganizationState {
   managementAccountId: string;
   organizationalUnits: OrganizationalUnit[];

@@ -55,7 +55,7 @@ const plain = colorsFor({ write: () => true }, {});
 const coloured = colorsFor({ write: () => true, isTTY: true }, {});
 
 describe('planJson', () => {
-  it('keeps only the DESIGN §6 fields when the planner carries more', () => {
+  it('keeps only the docs/design.md §6 fields when the planner carries more', () => {
     // Prepare
     const withExtras = { ...full, create: [{ ...create, internal: 'x' }], notices: ['n'] } as unknown as Plan;
 

@@ -8,7 +8,7 @@ import {
   type RulesIssue,
 } from '../../../shared/domain/rules/load.js';
 
-/** The example of DESIGN §3, unchanged apart from comments. */
+/** The example of docs/design.md §3, unchanged apart from comments. */
 const designExample = `version: 1
 settings:
   managedPermissionSets: [AdministratorAccess, PowerUserAccess, ReadOnlyAccess]
@@ -87,7 +87,7 @@ const issuesOf = (result: { ok: true } | { ok: false; issues: RulesIssue[] }): R
 
 describe('parseRulesDocument', () => {
   it.each([
-    ['the DESIGN §3 example in YAML', designExample],
+    ['the docs/design.md §3 example in YAML', designExample],
     ['a JSON document', jsonDocument],
     ['a document with only settings', 'version: 1\nsettings: { mode: report }\n'],
     [
