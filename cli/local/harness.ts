@@ -1,27 +1,25 @@
 import { startEmulator } from '../../emulator/index.js';
 import type { EmulatorOptions, EmulatorStats, EmulatorWorld, RunningEmulator } from '../../emulator/types.js';
-import { createClients } from '../../shared/adapters/clients.js';
-import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
-import { createAssignmentLimiter } from '../../shared/adapters/limiter.js';
+import { composeFanout } from '../../functions/fanout/compose.js';
+import { composeIntake } from '../../functions/intake/compose.js';
+import { type ComposedWorker, composeWorker, createWorkerClients } from '../../functions/worker/compose.js';
+import { realSleep, type Sleep } from '../../shared/adapters/backoff.js';
 import { mapConcurrent } from '../../shared/adapters/map-concurrent.js';
-import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
 import { deduplicationId } from '../../shared/adapters/sqs-work-queue.js';
-import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
-import { SsoAdminAdapter } from '../../shared/adapters/sso-admin.js';
 import { assertIsError } from '../../shared/domain/errors.js';
 import type { Plan } from '../../shared/domain/plan-types.js';
-import type { EventPublisherPort, LifecycleEvent, NotifierPort, RulesRejection } from '../../shared/domain/ports.js';
+import type { LifecycleEvent, RulesRejection } from '../../shared/domain/ports.js';
 import { fanOut } from '../../shared/domain/reconcile/fan-out.js';
 import type { ReconcileOutcome } from '../../shared/domain/reconcile/outcome.js';
 import { ReconcileError } from '../../shared/domain/reconcile/reconcile-error.js';
-import { type ReconcileDeps, reconcileScope } from '../../shared/domain/reconcile/reconcile-scope.js';
-import { RulesCache } from '../../shared/domain/reconcile/rules-cache.js';
-import { loadRuleSet, parseRulesDocument } from '../../shared/domain/rules/load.js';
+import { reconcileScope } from '../../shared/domain/reconcile/reconcile-scope.js';
 import { scopeKey, type WorkItem } from '../../shared/domain/scope.js';
 import type { Snapshot } from '../../shared/domain/snapshot.js';
 import { MalformedEventError, type ParseResult, parseEvent } from '../../shared/events/index.js';
-import { withPrincipalReader } from '../../shared/runtime/principal-reader.js';
+import { systemClock, type Telemetry } from '../../shared/runtime/composition.js';
+import { loadConfig } from '../../shared/runtime/config.js';
 import { changesOf, sumPlans } from './changes.js';
+import { recordingEventBridgeClient, recordingSnsClient, workQueueClient } from './recording-clients.js';
 import { InMemoryWorkQueue } from './work-queue.js';
 
 /** Where rules documents live in SSM unless told otherwise (docs/design.md §3). */
@@ -32,8 +30,6 @@ export const DEFAULT_TIME_SCALE = 200;
 export const DEFAULT_ASSIGNMENT_LATENCY_MS = 200;
 /** How long SQS FIFO remembers a deduplication id. */
 const SQS_DEDUPLICATION_WINDOW_MS = 5 * 60_000;
-/** The worker's default `RULES_CACHE_SECONDS`. */
-const RULES_CACHE_MS = 60_000;
 
 /** One rules document: `name` is the parameter name below the rules path (e.g. `workloads`). */
 export interface LocalRulesDocument {
@@ -169,17 +165,23 @@ export const describeArrival = (event: unknown): Arrival => {
 
 const withSlash = (path: string): string => (path.endsWith('/') ? path : `${path}/`);
 
-/** Stands in for EventBridge: keeps what is published, in `into`. */
-const recordingPublisher = (into: LifecycleEvent[]): EventPublisherPort => ({
-  publish: async (batch) => {
-    into.push(...batch);
-  },
-});
+/** Where the local functions' queue and topic would be; nothing is sent there. */
+const LOCAL_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/000000000000/idc-lifecycle-work.fifo';
+const LOCAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:idc-lifecycle-summaries';
+/** Identity Center's quota of outstanding creates, shared among the worker's environments. */
+const IDC_OUTSTANDING_CREATES = 10;
 
-interface Invocation {
-  readonly deps: ReconcileDeps;
+/** One worker environment: its composition, and where its event bus puts the item in hand's events. */
+interface Environment {
+  readonly worker: ComposedWorker;
   readonly target: { events: LifecycleEvent[] };
 }
+
+/** The local functions log nothing: what they did is in the delivery results. */
+const silentTelemetry = (): Telemetry => ({
+  logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, appendKeys: () => {} },
+  metrics: { addMetric: () => {} },
+});
 
 const positiveInteger = (name: string, value: number): number => {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
@@ -187,15 +189,17 @@ const positiveInteger = (name: string, value: number): number => {
 };
 
 /**
- * Starts the whole system locally: the emulator seeded with a snapshot and rules, and the real
- * adapters pointed at it by endpoint, composed as the worker's composition root composes them
- * (same classes, the SSM rules source behind the same cache, fresh directory adapters for each
- * invocation, i.e. each batch of messages). The fan-out runs as the fan-out function runs it.
- * Only the edges that carry no logic are replaced: the SQS FIFO queue by an in-memory one with
- * the same deduplication id, EventBridge and SNS by recorders.
+ * Starts the whole system locally: the emulator seeded with a snapshot and rules, and the
+ * intake, fan-out and worker composed by their own `functions/<name>/compose.ts`, as Lambda
+ * composes them, with their SDK clients pointed at the emulator by endpoint. Each of the
+ * `concurrency` worker environments is one `composeWorker` call: its own rules cache,
+ * outstanding-create share and five-minute lookup caches, as a warm container has. Only what the
+ * emulator does not speak is replaced, at the SDK client level: the SQS FIFO queue by an
+ * in-memory one with the same deduplication id, EventBridge and SNS by recorders.
  *
- * The adapters' own pauses (status polls, backoff) are divided by the emulator's time scale, so
- * that their waits and the emulated latency keep the proportions they have against AWS.
+ * Every pause of the functions (status polls, backoff, the SDK's retries) is divided by the
+ * emulator's time scale, so that their waits and the emulated latency keep the proportions they
+ * have against AWS.
  *
  * Nothing here makes an event *happen*: change `world` first (or use `applyEventEffect`), then
  * deliver, as CloudTrail reports a change after it is made.
@@ -224,81 +228,77 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
     parameters: [...options.rules.map((r) => ({ name: `${rulesPath}${r.name}`, value: r.text })), ...parameters],
   });
 
-  const clients = createClients({
+  // The functions' own compositions, pointed at the emulator. The clock stays the wall clock (the
+  // queue's deduplication window is in wall time); every pause is divided by the time scale, so that
+  // the functions' waits and the emulated latency keep the proportions they have against AWS.
+  const clock = systemClock;
+  const sleep: Sleep = (ms) => realSleep(Math.max(0, ms / timeScale));
+  const connection = {
     endpoint: emulator.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const instanceArn = options.snapshot.instanceArn;
-  const identityStoreId = options.snapshot.identityStoreId;
-  const managementAccountId = options.snapshot.managementAccountId;
-  const clock = { now: () => Date.now() };
-  const ssmRules = new SsmRulesSource(clients.ssm, {
-    path: rulesPath,
-    validate: loadRuleSet,
-    checkDocument: parseRulesDocument,
-  });
-  const rules = new RulesCache(ssmRules, clock, RULES_CACHE_MS);
-  let notifications = 0;
-  // Stands in for SNS: the summaries say nothing the outcomes do not.
-  const notifier: NotifierPort = {
-    notify: async () => {
-      notifications++;
-    },
   };
-  // One limiter per system, as one per process in Lambda: systems started side by side in one test
-  // process must not share Identity Center's quotas.
-  const limiter = createAssignmentLimiter(10);
-  const scaled = (ms: number): number => Math.max(1, Math.round(ms / timeScale));
-  const adapterTiming = {
-    pollIntervalMs: scaled(1_000),
-    maxPollIntervalMs: scaled(10_000),
-    backoffBaseMs: scaled(250),
-    backoffCapMs: scaled(20_000),
-    pollTimeoutMs: scaled(600_000),
+  const concurrency = positiveInteger('concurrency', options.concurrency ?? 10);
+  const env = {
+    RULES_PATH: rulesPath,
+    WORK_QUEUE_URL: LOCAL_QUEUE_URL,
+    EVENT_BUS_NAME: 'idc-lifecycle-local',
+    SUMMARY_TOPIC_ARN: LOCAL_TOPIC_ARN,
+    INSTANCE_ARN: options.snapshot.instanceArn,
+    IDENTITY_STORE_ID: options.snapshot.identityStoreId,
+    MANAGEMENT_ACCOUNT_ID: options.snapshot.managementAccountId,
+    // As the stack shares Identity Center's outstanding creates among the worker's environments.
+    MAX_OUTSTANDING_CREATES: String(Math.max(1, Math.floor(IDC_OUTSTANDING_CREATES / concurrency))),
   };
-
-  /**
-   * The ports of one worker invocation: its directory adapters cache for as long as it runs, as in
-   * Lambda. The publisher hands each item's events to `target.events`, set before each item.
-   */
-  const newInvocation = (): Invocation => {
-    const target = { events: [] as LifecycleEvent[] };
-    const deps: ReconcileDeps = {
-      organizations: new OrganizationsAdapter(clients.organizations),
-      identityStore: new IdentityStoreAdapter(clients.identityStore, identityStoreId),
-      ssoAdmin: withPrincipalReader(
-        new SsoAdminAdapter(clients.ssoAdmin, {
-          instanceArn,
-          writeClient: clients.ssoAdminWrites,
-          limiter,
-          ...adapterTiming,
-        }),
-        undefined,
-      ),
-      rules,
-      publisher: {
-        publish: async (batch) => {
-          target.events.push(...batch);
-        },
-      },
-      notifier,
-      clock,
-      managementAccountId,
-    };
-    return { deps, target };
-  };
-
+  const workerConfig = loadConfig('worker', env);
+  const clients = createWorkerClients(workerConfig, connection, { sleep });
   const windowMs = options.deduplicationWindowMs ?? SQS_DEDUPLICATION_WINDOW_MS;
   const queue = new InMemoryWorkQueue(deduplicationId, windowMs, clock.now);
+  let notifications = 0;
+  // Stands in for SNS: the summaries say nothing the outcomes do not.
+  const sns = recordingSnsClient(() => {
+    notifications++;
+  });
+  const sqs = workQueueClient((items) => queue.enqueue(items));
+  const telemetry = silentTelemetry();
+  const intake = composeIntake({ sqs }, loadConfig('intake', env), telemetry);
+  const fanoutEvents = { target: [] as LifecycleEvent[] };
+  const fanout = await composeFanout(
+    { ...clients, sqs, sns, eventBridge: recordingEventBridgeClient((events) => fanoutEvents.target.push(...events)) },
+    loadConfig('fanout', env),
+    telemetry,
+  );
+
+  /**
+   * Worker environments (warm containers), each composed as Lambda composes one, up to
+   * `concurrency`. Each one's event bus hands the events of the item in hand to `target`.
+   */
+  const idle: Environment[] = [];
+  const newEnvironment = async (): Promise<Environment> => {
+    const target = { events: [] as LifecycleEvent[] };
+    const eventBridge = recordingEventBridgeClient((events) => target.events.push(...events));
+    const worker = await composeWorker({ ...clients, sns, eventBridge }, workerConfig, { clock, sleep }, telemetry);
+    return { worker, target };
+  };
+  const withEnvironment = async <T>(work: (environment: Environment) => Promise<T>): Promise<T> => {
+    const environment = idle.pop() ?? (await newEnvironment());
+    try {
+      return await work(environment);
+    } finally {
+      idle.push(environment);
+    }
+  };
+
   const counters = { deliveries: 0, reconciles: 0, deduplicated: 0, failedReconciles: 0 };
-  const concurrency = positiveInteger('concurrency', options.concurrency ?? 10);
   const batchSize = positiveInteger('batchSize', options.batchSize ?? 1);
 
-  /** One item, retried up to `maxReceives` times; a retry is a new invocation, as after an SQS redelivery. */
+  /**
+   * One item, retried up to `maxReceives` times; a retry is a new invocation, as after an SQS
+   * redelivery (here in the same environment, as a warm container may receive it).
+   */
   const reconcileItem = async (
     item: WorkItem,
-    first: Invocation,
+    environment: Environment,
   ): Promise<{ record: ReconcileRecord; events: LifecycleEvent[] }> => {
     const scope = scopeKey(item.scope);
     const made: Plan[] = [];
@@ -309,11 +309,11 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
     while (attempts < maxReceives) {
       attempts++;
       counters.reconciles++;
-      const invocation = attempts === 1 ? first : newInvocation();
       const events: LifecycleEvent[] = [];
-      invocation.target.events = events;
+      environment.target.events = events;
       try {
-        outcome = await reconcileScope(invocation.deps, item);
+        // The ports the composed handler reconciles with; the handler itself only logs outcomes.
+        outcome = await reconcileScope(environment.worker.reconcileDeps(), item);
         error = undefined;
       } catch (caught) {
         assertIsError(caught);
@@ -362,12 +362,13 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
       batch.push(...group);
     }
     if (batch.length > 0) batches.push(batch);
-    const handled = await mapConcurrent(batches, concurrency, async (items) => {
-      const invocation = newInvocation();
-      const done: { record: ReconcileRecord; events: LifecycleEvent[] }[] = [];
-      for (const item of items) done.push(await reconcileItem(item, invocation));
-      return done;
-    });
+    const handled = await mapConcurrent(batches, concurrency, (items) =>
+      withEnvironment(async (environment) => {
+        const done: { record: ReconcileRecord; events: LifecycleEvent[] }[] = [];
+        for (const item of items) done.push(await reconcileItem(item, environment));
+        return done;
+      }),
+    );
     const flat = handled.flat();
     return { records: flat.map((d) => d.record), events: flat.flatMap((d) => d.events) };
   };
@@ -398,22 +399,13 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
     const failures: { scope: string; error: Error }[] = [];
     const rejections: RulesRejection[] = [];
     // The intake enqueues every scope but `all`, which the fan-out function expands.
-    await queue.enqueue(parsed.items.filter((item) => item.scope.kind !== 'all'));
+    await intake.handler(event);
     const sweep = parsed.items.find((item) => item.scope.kind === 'all');
     if (sweep !== undefined) {
+      fanoutEvents.target = published;
       try {
-        const expanded = await fanOut(
-          {
-            rules: ssmRules,
-            organizations: new OrganizationsAdapter(clients.organizations),
-            identityStore: new IdentityStoreAdapter(clients.identityStore, identityStoreId),
-            queue,
-            publisher: recordingPublisher(published),
-            notifier,
-            managementAccountId,
-          },
-          sweep.origin,
-        );
+        // The fan-out's own ports; its handler logs the rejected documents, which simulate reports.
+        const expanded = await fanOut(fanout.fanOutDeps(), sweep.origin);
         rejections.push(...expanded.rejections);
       } catch (caught) {
         assertIsError(caught);

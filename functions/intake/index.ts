@@ -1,14 +1,8 @@
-import { createSqsClient } from '../../shared/adapters/clients.js';
-import { SqsWorkQueue } from '../../shared/adapters/sqs-work-queue.js';
 import { loadConfig } from '../../shared/runtime/config.js';
-import { logger } from '../../shared/runtime/logger.js';
-import { withStandardMiddleware } from '../../shared/runtime/middleware.js';
-import { makeHandler } from './handler.js';
+import { composeIntake, createIntakeClients } from './compose.js';
 
+// Everything the intake is made of lives in compose.ts, which simulate, the demo, the benchmarks
+// and the resilience suite call too: this file only reads the environment.
 const config = loadConfig('intake');
-// The intake needs SQS only; `createClients()` would build (and bundle) every client of the project.
-const sqs = createSqsClient();
 
-export const handler = withStandardMiddleware(
-  makeHandler({ queue: new SqsWorkQueue(sqs, config.workQueueUrl), rulesPath: config.rulesPath, logger }),
-);
+export const { lambdaHandler: handler } = composeIntake(createIntakeClients(), config);

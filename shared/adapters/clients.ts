@@ -5,7 +5,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import type { AwsCredentialIdentity, RetryStrategyV2 } from '@aws-sdk/types';
 
 export interface ClientOptions {
   /** The Identity Center home Region; the SDK's default chain (`AWS_REGION`, profile) when absent. */
@@ -15,6 +15,11 @@ export interface ClientOptions {
   readonly credentials?: AwsCredentialIdentity;
   /** The SDK's own attempts for every call except assignment writes (SDK default when absent). */
   readonly maxAttempts?: number;
+  /**
+   * Replaces the SDK's retry strategy (and `maxAttempts`) for every call except assignment writes;
+   * compositions in scaled time use it to take the SDK's pauses in that time.
+   */
+  readonly retryStrategy?: RetryStrategyV2;
 }
 
 export interface AwsClients {
@@ -50,6 +55,7 @@ const commonConfig = (options: ClientOptions) => ({
   ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
   ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+  ...(options.retryStrategy === undefined ? {} : { retryStrategy: options.retryStrategy }),
 });
 
 /*
@@ -73,8 +79,10 @@ export const createSsoAdminClient = (options: ClientOptions = {}): SSOAdminClien
   new SSOAdminClient(commonConfig(options));
 
 /** The SSO Admin client without SDK retries, for assignment writes (see {@link AwsClients.ssoAdminWrites}). */
-export const createSsoAdminWritesClient = (options: ClientOptions = {}): SSOAdminClient =>
-  new SSOAdminClient({ ...commonConfig(options), maxAttempts: 1 });
+export const createSsoAdminWritesClient = ({
+  retryStrategy: _theAdapterRetries,
+  ...options
+}: ClientOptions = {}): SSOAdminClient => new SSOAdminClient({ ...commonConfig(options), maxAttempts: 1 });
 
 export const createSsmClient = (options: ClientOptions = {}): SSMClient => new SSMClient(commonConfig(options));
 

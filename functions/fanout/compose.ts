@@ -1,0 +1,132 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import {
+  createEventBridgeClient,
+  createIdentityStoreClient,
+  createOrganizationsClient,
+  createSnsClient,
+  createSqsClient,
+  createSsmClient,
+  createSsoAdminClient,
+} from '../../shared/adapters/clients.js';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.js';
+import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
+import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
+import { sleepingStandardRetry } from '../../shared/adapters/sleeping-retry.js';
+import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
+import { SqsWorkQueue } from '../../shared/adapters/sqs-work-queue.js';
+import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
+import { discoverInstance } from '../../shared/adapters/sso-admin.js';
+import type { FanOutDeps } from '../../shared/domain/reconcile/fan-out.js';
+import { loadRuleSet, parseRulesDocument } from '../../shared/domain/rules/load.js';
+import {
+  type Connection,
+  clientOptions,
+  lambdaTelemetry,
+  type Telemetry,
+  type TimeOverrides,
+} from '../../shared/runtime/composition.js';
+import type { FanoutConfig } from '../../shared/runtime/config.js';
+import { withStandardMiddleware } from '../../shared/runtime/middleware.js';
+import { makeHandler } from './handler.js';
+
+type Send<C extends { send: unknown }> = Pick<C, 'send'>;
+
+/** The SDK clients the fan-out calls; anything with the client's `send` will do. */
+export interface FanoutClients {
+  readonly organizations: Send<OrganizationsClient>;
+  readonly identityStore: Send<IdentitystoreClient>;
+  readonly ssm: Send<SSMClient>;
+  readonly sqs: Send<SQSClient>;
+  readonly eventBridge: Send<EventBridgeClient>;
+  readonly sns: Send<SNSClient>;
+  /** Only to discover the instance when the config names no identity store. */
+  readonly ssoAdmin?: Send<SSOAdminClient>;
+}
+
+/**
+ * The fan-out's SDK clients with the SDK's defaults; SSO Admin only when the config leaves the
+ * identity store to discovery. With a `sleep` override, the SDK's retry pauses are taken through it.
+ */
+export const createFanoutClients = (
+  config: Pick<FanoutConfig, 'idcRegion' | 'identityStoreId'>,
+  connection: Connection = {},
+  overrides: Pick<TimeOverrides, 'sleep'> = {},
+) => {
+  const options = {
+    ...clientOptions(connection, config.idcRegion),
+    ...(overrides.sleep === undefined ? {} : { retryStrategy: sleepingStandardRetry(overrides.sleep, 3) }),
+  };
+  // Only the clients this function calls: each factory pulls in one SDK package (docs/design.md §8).
+  return {
+    organizations: createOrganizationsClient(options),
+    identityStore: createIdentityStoreClient(options),
+    ssm: createSsmClient(options),
+    sqs: createSqsClient(options),
+    eventBridge: createEventBridgeClient(options),
+    sns: createSnsClient(options),
+    ...(config.identityStoreId === undefined ? { ssoAdmin: createSsoAdminClient(options) } : {}),
+  };
+};
+
+/**
+ * The fan-out function: the handler over fresh directory adapters per invocation (they cache
+ * what they read, and each sweep must see the directory as it is now).
+ *
+ * @example
+ * const fanout = await composeFanout(createFanoutClients(config), config);
+ * export const handler = fanout.lambdaHandler;
+ */
+export const composeFanout = async (
+  clients: FanoutClients,
+  config: FanoutConfig,
+  telemetry: Telemetry = lambdaTelemetry,
+) => {
+  const identityStoreId = config.identityStoreId ?? (await discover(clients)).identityStoreId;
+  const rules = new SsmRulesSource(clients.ssm, {
+    path: config.rulesPath,
+    validate: loadRuleSet,
+    checkDocument: parseRulesDocument,
+  });
+  const queue = new SqsWorkQueue(clients.sqs, config.workQueueUrl);
+  const publisher = new EventBridgePublisher(clients.eventBridge, config.eventBusName);
+  const notifier = new SnsNotifier(clients.sns, config.summaryTopicArn);
+  const fanOutDeps = (): FanOutDeps => ({
+    rules,
+    organizations: new OrganizationsAdapter(clients.organizations),
+    identityStore: new IdentityStoreAdapter(clients.identityStore, identityStoreId),
+    queue,
+    publisher,
+    notifier,
+    ...(config.managementAccountId === undefined ? {} : { managementAccountId: config.managementAccountId }),
+  });
+  const handler = (event: unknown) =>
+    makeHandler({
+      ...fanOutDeps(),
+      rulesPath: config.rulesPath,
+      logger: telemetry.logger,
+      metrics: telemetry.metrics,
+    })(event);
+  return {
+    /** The same handler without the Lambda middleware, for local callers. */
+    handler,
+    /** The fan-out as Lambda runs it: the handler behind the standard middleware. */
+    lambdaHandler: withStandardMiddleware(handler),
+    /** The ports one invocation fans out with: for local callers that report the rejected documents. */
+    fanOutDeps,
+  };
+};
+
+export type ComposedFanout = Awaited<ReturnType<typeof composeFanout>>;
+
+const discover = (clients: FanoutClients) => {
+  if (clients.ssoAdmin === undefined) {
+    throw new Error('The fan-out needs an SSO Admin client to discover the identity store (IDENTITY_STORE_ID unset)');
+  }
+  return discoverInstance(clients.ssoAdmin);
+};

@@ -1,0 +1,212 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import {
+  createEventBridgeClient,
+  createIdentityStoreClient,
+  createOrganizationsClient,
+  createSnsClient,
+  createSsmClient,
+  createSsoAdminClient,
+  createSsoAdminWritesClient,
+} from '../../shared/adapters/clients.js';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.js';
+import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
+import { createAssignmentLimiter } from '../../shared/adapters/limiter.js';
+import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
+import { sleepingStandardRetry } from '../../shared/adapters/sleeping-retry.js';
+import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
+import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
+import { discoverInstance, SsoAdminAdapter } from '../../shared/adapters/sso-admin.js';
+import type { SsoAdminPort } from '../../shared/domain/ports.js';
+import type { ReconcileDeps } from '../../shared/domain/reconcile/reconcile-scope.js';
+import { RulesCache } from '../../shared/domain/reconcile/rules-cache.js';
+import { loadRuleSet, parseRulesDocument } from '../../shared/domain/rules/load.js';
+import {
+  type Connection,
+  clientOptions,
+  lambdaTelemetry,
+  systemClock,
+  type Telemetry,
+  type TimeOverrides,
+} from '../../shared/runtime/composition.js';
+import type { WorkerConfig } from '../../shared/runtime/config.js';
+import { withStandardMiddleware } from '../../shared/runtime/middleware.js';
+import { withPrincipalReader } from '../../shared/runtime/principal-reader.js';
+import { makeHandler } from './handler.js';
+
+/**
+ * Reads share Identity Center's 20 TPS with every other worker: a burst may throttle one, and a
+ * reconcile that fails on a read waits out the queue's visibility timeout, so reads retry longer
+ * than the SDK's default 3 attempts (measured in docs/benchmarks.md). Writes retry in the adapter.
+ */
+export const WORKER_READ_ATTEMPTS = 8;
+
+/**
+ * Group and user name→id lookups and the permission sets are kept per environment this long: they
+ * change rarely, every other Identity Center read would otherwise repeat them, and a stale answer
+ * fails safe (a name that no longer resolves makes its rule unresolved, which revokes nothing;
+ * DescribeGroup/DescribeUser still read live). The OU tree, accounts and tags are read per
+ * invocation, so that an account is always planned against its current OU.
+ */
+export const LOOKUP_CACHE_MS = 5 * 60 * 1000;
+
+type Send<C extends { send: unknown }> = Pick<C, 'send'>;
+
+/** The SDK clients the worker calls; anything with the client's `send` will do. */
+export interface WorkerClients {
+  readonly organizations: Send<OrganizationsClient>;
+  readonly identityStore: Send<IdentitystoreClient>;
+  readonly ssoAdmin: Send<SSOAdminClient>;
+  /** Assignment writes, without the SDK's retry: the adapter retries them itself. */
+  readonly ssoAdminWrites: Send<SSOAdminClient>;
+  readonly ssm: Send<SSMClient>;
+  readonly eventBridge: Send<EventBridgeClient>;
+  readonly sns: Send<SNSClient>;
+  /** `ListAccountAssignmentsForPrincipal` in the management account, when a read role is configured. */
+  readonly principalRead?: Send<SSOAdminClient>;
+}
+
+/**
+ * The worker's SDK clients, as deployed: reads with {@link WORKER_READ_ATTEMPTS} attempts, writes
+ * without SDK retries, and the principal read role when the config names one. With a `sleep`
+ * override, the SDK's retry pauses are taken through it (scaled time).
+ *
+ * @example
+ * const clients = createWorkerClients(config, { endpoint: emulator.endpoint, credentials });
+ */
+export const createWorkerClients = (
+  config: Pick<WorkerConfig, 'idcRegion' | 'principalReadRoleArn'>,
+  connection: Connection = {},
+  overrides: Pick<TimeOverrides, 'sleep'> = {},
+) => {
+  const base = clientOptions(connection, config.idcRegion);
+  const reads = {
+    ...base,
+    maxAttempts: WORKER_READ_ATTEMPTS,
+    ...(overrides.sleep === undefined
+      ? {}
+      : { retryStrategy: sleepingStandardRetry(overrides.sleep, WORKER_READ_ATTEMPTS) }),
+  };
+  const others = {
+    ...base,
+    ...(overrides.sleep === undefined ? {} : { retryStrategy: sleepingStandardRetry(overrides.sleep, 3) }),
+  };
+  // Only the clients this function calls: each factory pulls in one SDK package (docs/design.md §8).
+  return {
+    organizations: createOrganizationsClient(reads),
+    identityStore: createIdentityStoreClient(reads),
+    ssoAdmin: createSsoAdminClient(reads),
+    ssoAdminWrites: createSsoAdminWritesClient(base),
+    ssm: createSsmClient(others),
+    eventBridge: createEventBridgeClient(others),
+    sns: createSnsClient(others),
+    ...(config.principalReadRoleArn
+      ? {
+          principalRead: new SSOAdminClient({
+            ...(base.region === undefined ? {} : { region: base.region }),
+            credentials: fromTemporaryCredentials({ params: { RoleArn: config.principalReadRoleArn } }),
+          }),
+        }
+      : {}),
+  };
+};
+
+/**
+ * One worker environment (a warm Lambda container): everything that lives as long as it does —
+ * the instance, the rules cache, the outstanding-create share, the five-minute lookup caches —
+ * and the handler over them. Lambda composes once per container; a caller that models N
+ * concurrent environments composes N times.
+ *
+ * @example
+ * const worker = await composeWorker(createWorkerClients(config), config);
+ * export const handler = worker.lambdaHandler;
+ */
+export const composeWorker = async (
+  clients: WorkerClients,
+  config: WorkerConfig,
+  overrides: TimeOverrides = {},
+  telemetry: Telemetry = lambdaTelemetry,
+) => {
+  const clock = overrides.clock ?? systemClock;
+  const timing = overrides.sleep === undefined ? {} : { sleep: overrides.sleep };
+  // The stack always sets both; discovery is the fallback for a hand-made deployment.
+  const instance =
+    config.instanceArn !== undefined && config.identityStoreId !== undefined
+      ? { instanceArn: config.instanceArn, identityStoreId: config.identityStoreId }
+      : await discoverInstance(clients.ssoAdmin);
+  // This environment's share of Identity Center's outstanding creates: one limiter per
+  // environment, as one per Lambda process, whatever else runs in the same Node process.
+  const limiter = createAssignmentLimiter(config.maxOutstandingCreates);
+  const ssmRules = new SsmRulesSource(clients.ssm, {
+    path: config.rulesPath,
+    validate: loadRuleSet,
+    checkDocument: parseRulesDocument,
+  });
+  const rules = new RulesCache(ssmRules, clock, config.rulesCacheSeconds * 1000);
+  const publisher = new EventBridgePublisher(clients.eventBridge, config.eventBusName);
+  const notifier = new SnsNotifier(clients.sns, config.summaryTopicArn);
+  const principalReader =
+    clients.principalRead && new SsoAdminAdapter(clients.principalRead, { instanceArn: instance.instanceArn, limiter });
+
+  let lookups:
+    | { readonly built: number; readonly identityStore: IdentityStoreAdapter; readonly ssoAdmin: SsoAdminPort }
+    | undefined;
+  const currentLookups = () => {
+    if (lookups === undefined || clock.now() - lookups.built >= LOOKUP_CACHE_MS) {
+      lookups = {
+        built: clock.now(),
+        identityStore: new IdentityStoreAdapter(clients.identityStore, instance.identityStoreId),
+        ssoAdmin: withPrincipalReader(
+          new SsoAdminAdapter(clients.ssoAdmin, {
+            instanceArn: instance.instanceArn,
+            writeClient: clients.ssoAdminWrites,
+            limiter,
+            ...timing,
+          }),
+          principalReader,
+        ),
+      };
+    }
+    return lookups;
+  };
+
+  const reconcileDeps = (): ReconcileDeps => {
+    const { identityStore, ssoAdmin } = currentLookups();
+    return {
+      organizations: new OrganizationsAdapter(clients.organizations),
+      identityStore,
+      ssoAdmin,
+      rules,
+      publisher,
+      notifier,
+      clock,
+      managementAccountId: config.managementAccountId,
+    };
+  };
+
+  const handler = makeHandler({
+    reconcileDeps,
+    clock,
+    logger: telemetry.logger,
+    metrics: telemetry.metrics,
+    ...(config.mode === 'report' ? { modeOverride: 'report' } : {}),
+  });
+  return {
+    /** The same handler without the Lambda middleware, for local callers. */
+    handler,
+    /** The worker as Lambda runs it: the handler behind the standard middleware. */
+    lambdaHandler: withStandardMiddleware(handler),
+    /**
+     * The ports one invocation reconciles with, as the handler takes them: for local callers that
+     * report each work item's outcome, which the handler only logs.
+     */
+    reconcileDeps,
+  };
+};
+
+export type ComposedWorker = Awaited<ReturnType<typeof composeWorker>>;
