@@ -1,12 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import {
-  IDC_OUTSTANDING_CREATES_QUOTA,
-  WORK_QUEUE_VISIBILITY,
-  WORKER_BATCH_SIZE,
-  WORKER_MAX_CONCURRENCY,
-} from '../infra/stacks/main-stack.js';
-import type { SsoAdminAdapterOptions } from '../shared/adapters/sso-admin.js';
+import { WORK_QUEUE_VISIBILITY, WORKER_BATCH_SIZE, WORKER_MAX_CONCURRENCY } from '../infra/stacks/main-stack.js';
 import { MetricNames } from '../shared/runtime/metrics.js';
 import { parameterChangeEvent, scheduledSweepEvent } from './support/events.js';
 import { budgetedCalls, floor, ORGANIZATIONS_OPERATIONS, sumCalls } from './support/floor.js';
@@ -72,13 +66,8 @@ export interface ThroughputRun {
 
 export interface ThroughputOptions {
   readonly timeScale?: number;
-  /** SDK attempts per call for the worker's clients (default 3, the SDK default the worker uses). */
-  readonly sdkAttempts?: number;
-  /** Keep each container's directory adapters this long (emulated ms) instead of per invocation. */
-  readonly directoryCacheMs?: number;
   readonly latencyMs?: number;
   readonly topology?: WorkerTopology & { readonly name: string };
-  readonly adapterOptions?: Partial<SsoAdminAdapterOptions>;
 }
 
 interface Phase {
@@ -173,9 +162,6 @@ const systemOptions = (options: ThroughputOptions, topology: WorkerTopology & { 
   quotas: {},
   pageSize: PAGE_SIZE,
   topology,
-  ...(options.adapterOptions === undefined ? {} : { adapterOptions: options.adapterOptions }),
-  ...(options.sdkAttempts === undefined ? {} : { sdkAttempts: options.sdkAttempts }),
-  ...(options.directoryCacheMs === undefined ? {} : { directoryCacheMs: options.directoryCacheMs }),
 });
 
 /**
@@ -222,39 +208,6 @@ export const runSweep = (options: ThroughputOptions = {}): Promise<ThroughputRun
   );
 };
 
-/**
- * A worker deployment to measure: the event source mapping (containers, batch size) and the
- * composition root's choices (SDK attempts per call, how long directory caches live).
- */
-export interface Profile extends WorkerTopology {
-  readonly name: string;
-  /** SDK attempts per call; the worker builds its clients with the SDK default, 3. */
-  readonly sdkAttempts: number;
-  /** Directory adapters kept per container this long (emulated ms); absent: per invocation, as deployed. */
-  readonly directoryCacheMs?: number;
-}
-
-/**
- * The worker as deployed: containers and batch size come from infra/stacks/main-stack.ts; each
- * container's share of the create quota, 8 SDK attempts for reads and the 5-minute lookup cache
- * mirror functions/worker/index.ts. Update these fields here when that file changes.
- */
-export const DEPLOYED: Profile = {
-  ...DEPLOYED_TOPOLOGY,
-  sdkAttempts: 8,
-  directoryCacheMs: 300_000,
-};
-
-const profileOptions = (profile: Profile, timeScale: number): ThroughputOptions => ({
-  topology: profile,
-  timeScale,
-  adapterOptions: {
-    maxOutstandingCreates: Math.max(1, Math.floor(IDC_OUTSTANDING_CREATES_QUOTA / profile.containers)),
-  },
-  sdkAttempts: profile.sdkAttempts,
-  ...(profile.directoryCacheMs === undefined ? {} : { directoryCacheMs: profile.directoryCacheMs }),
-});
-
 export interface ThroughputResult {
   readonly latencyMs: number;
   /** 600 creates + 600 deletes, as published. */
@@ -271,9 +224,9 @@ export interface ThroughputResult {
 
 /** The anchor (at two time scales) and the 1,000-account sweep, with the worker as deployed. */
 export async function benchThroughput(): Promise<ThroughputResult> {
-  const anchor = await runAnchor(profileOptions(DEPLOYED, TIME_SCALE));
-  const anchorTimeScaleCheck = await runAnchor(profileOptions(DEPLOYED, TIME_SCALE * 2));
-  const sweep = await runSweep(profileOptions(DEPLOYED, TIME_SCALE * 2));
+  const anchor = await runAnchor({ timeScale: TIME_SCALE });
+  const anchorTimeScaleCheck = await runAnchor({ timeScale: TIME_SCALE * 2 });
+  const sweep = await runSweep({ timeScale: TIME_SCALE * 2 });
   return {
     latencyMs: LATENCY_MS,
     anchorOperations: 2 * ANCHOR.accounts * ANCHOR.rules * ANCHOR.principalsPerRule,
@@ -332,7 +285,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   };
   const containers = arg('containers');
   const batchSize = arg('batch');
-  const base = DEPLOYED;
+  const base = DEPLOYED_TOPOLOGY;
   const topology =
     containers === undefined && batchSize === undefined
       ? base
@@ -345,15 +298,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const timeScale = arg('scale') ?? TIME_SCALE;
   const latencyMs = arg('latency') ?? LATENCY_MS;
   const which = process.argv.includes('--sweep') ? runSweep : runAnchor;
-  const sdkAttempts = arg('attempts') ?? base.sdkAttempts;
-  const directoryCacheMs = arg('cache') ?? base.directoryCacheMs;
-  const run = await which({
-    topology,
-    timeScale,
-    latencyMs,
-    sdkAttempts,
-    ...(directoryCacheMs === undefined ? {} : { directoryCacheMs }),
-  });
+  const run = await which({ topology, timeScale, latencyMs });
   printThroughput([run]);
   console.log(JSON.stringify({ phasesMs: run.phasesMs, calls: run.callsByOperation, firstError: run.firstError }));
 }

@@ -1,41 +1,34 @@
-import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { Context as LambdaContext, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { recordingEventBridgeClient, recordingSnsClient, workQueueClient } from '../../cli/local/recording-clients.js';
 import { startEmulator } from '../../emulator/index.js';
 import type { EmulatorOptions, RunningEmulator } from '../../emulator/types.js';
-import { makeHandler as makeFanoutHandler } from '../../functions/fanout/handler.js';
-import { makeHandler as makeIntakeHandler } from '../../functions/intake/handler.js';
-import { makeHandler as makeWorkerHandler } from '../../functions/worker/handler.js';
-import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
-import { type AssignmentLimiter, createAssignmentLimiter } from '../../shared/adapters/limiter.js';
-import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
-import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
-import { SsoAdminAdapter, type SsoAdminAdapterOptions } from '../../shared/adapters/sso-admin.js';
+import { composeFanout, createFanoutClients } from '../../functions/fanout/compose.js';
+import { composeIntake } from '../../functions/intake/compose.js';
+import { composeWorker, createWorkerClients } from '../../functions/worker/compose.js';
+import { IDC_OUTSTANDING_CREATES_QUOTA } from '../../infra/stacks/main-stack.js';
 import type { LifecycleEvent, WorkQueuePort } from '../../shared/domain/ports.js';
-import { RulesCache } from '../../shared/domain/reconcile/rules-cache.js';
-import { loadRuleSet, parseRulesDocument } from '../../shared/domain/rules/load.js';
 import { scopeKey, type WorkItem } from '../../shared/domain/scope.js';
 import type { Snapshot } from '../../shared/domain/snapshot.js';
+import { loadConfig } from '../../shared/runtime/config.js';
 import type { HandlerLogger } from '../../shared/runtime/logger.js';
-import type { MetricName, MetricsRecorder } from '../../shared/runtime/metrics.js';
-import { withPrincipalReader } from '../../shared/runtime/principal-reader.js';
-import { type EmulatedTime, emulatedStandardRetry, emulatedTime } from './emulated-time.js';
+import type { MetricName } from '../../shared/runtime/metrics.js';
+import { type EmulatedTime, emulatedTime } from './emulated-time.js';
 import { IDENTITY_STORE_ID, INSTANCE_ARN, MANAGEMENT_ACCOUNT_ID, RULES_PATH, type RulesDocument } from './orgs.js';
 
 /**
- * The deployed system, in one process, against the emulator: the real intake, fan-out and worker
- * handlers (`functions/<name>/handler.ts`) with the real adapters, composed the way each
- * `functions/<name>/index.ts` composes them. What AWS would provide around them is modelled:
+ * The deployed system, in one process, against the emulator: the intake, fan-out and worker as
+ * their `functions/<name>/compose.ts` compose them for Lambda, with their SDK clients pointed at the
+ * emulator by endpoint. What AWS would provide around them is modelled:
  *
  * - the SQS FIFO work queue (message group = scope key; a group is never handed to two workers at
- *   once; a failed record becomes visible again after the visibility timeout);
+ *   once; a failed record becomes visible again after the visibility timeout), behind the SQS
+ *   client the functions write to; EventBridge and SNS are recording clients;
  * - the Lambda event source mapping: `containers` worker containers (its `maxConcurrency`), each
- *   receiving batches of up to `batchSize` records. A container is one Node process: it has its
- *   own process-wide assignment limiter and its own rules cache, and builds fresh directory
- *   adapters per invocation, exactly as `functions/worker/index.ts` does;
- * - time: every pause the code takes runs in emulated time (see {@link emulatedTime}).
+ *   receiving batches of up to `batchSize` records. A container is one `composeWorker` call, as a
+ *   Lambda process is: its own limiter (the stack's share of the create quota), rules cache and
+ *   five-minute lookup caches;
+ * - time: every pause the code takes runs in emulated time (see {@link emulatedTime}), through the
+ *   compositions' clock and sleep overrides.
  */
 
 export interface WorkerTopology {
@@ -55,19 +48,6 @@ export interface BenchSystemOptions {
   readonly quotas: EmulatorOptions['quotas'];
   readonly pageSize: number;
   readonly topology: WorkerTopology;
-  /** Overrides of the SSO Admin adapter's defaults (poll cadence, backoff); none by default. */
-  readonly adapterOptions?: Partial<SsoAdminAdapterOptions>;
-  /**
-   * Attempts the SDK makes per call (except assignment writes, which the adapter retries): the
-   * worker builds its read clients with 8.
-   */
-  readonly sdkAttempts?: number;
-  /**
-   * When set, a container keeps its Identity Store and SSO Admin adapters (their caches of
-   * principal ids and permission sets) for this long, in emulated ms, as `functions/worker/index.ts`
-   * does; Organizations is always read per invocation. Unset: every adapter per invocation.
-   */
-  readonly directoryCacheMs?: number;
   /** As `ListAccountAssignmentsForPrincipal` answers for a delegated administrator. */
   readonly delegatedAdministrator?: boolean;
 }
@@ -241,98 +221,63 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
     delegatedAdministrator: options.delegatedAdministrator ?? false,
   });
   const time = emulatedTime(options.timeScale);
-  const common = {
+  const connection = {
     endpoint: emulator.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    retryStrategy: emulatedStandardRetry(time, options.sdkAttempts ?? 3),
   };
-  // As `createClients` builds them, with the SDK's retry pauses taken in emulated time.
-  const clients = {
-    organizations: new OrganizationsClient(common),
-    identityStore: new IdentitystoreClient(common),
-    ssoAdmin: new SSOAdminClient(common),
-    ssoAdminWrites: new SSOAdminClient({ ...common, retryStrategy: emulatedStandardRetry(time, 1) }),
-    ssm: new SSMClient(common),
+  // The functions' environment as the stack sets it, the worker's share of the create quota included.
+  const env = {
+    RULES_PATH,
+    WORK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/idc-lifecycle-work.fifo',
+    EVENT_BUS_NAME: 'idc-lifecycle',
+    SUMMARY_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:idc-lifecycle-summaries',
+    INSTANCE_ARN,
+    IDENTITY_STORE_ID,
+    MANAGEMENT_ACCOUNT_ID,
+    MAX_OUTSTANDING_CREATES: String(
+      Math.max(1, Math.floor(IDC_OUTSTANDING_CREATES_QUOTA / options.topology.containers)),
+    ),
   };
+  const workerConfig = loadConfig('worker', env);
+  const fanoutConfig = loadConfig('fanout', env);
+  // Every pause the functions take (the SDK's retries included) runs in emulated time.
+  const workerClients = createWorkerClients(workerConfig, connection, { sleep: time.sleep });
+  const fanoutClients = createFanoutClients(fanoutConfig, connection, { sleep: time.sleep });
 
   const published: LifecycleEvent[] = [];
   const metrics = new Map<MetricName, number>();
-  const recorder: MetricsRecorder = {
-    addMetric: (name, _unit, value) => {
-      metrics.set(name, (metrics.get(name) ?? 0) + value);
-    },
-  };
-  const publisher = {
-    publish: async (events: readonly LifecycleEvent[]) => {
-      published.push(...events);
-    },
-  };
-  const notifier = { notify: async () => {} };
   const errors: string[] = [];
-  const logger = silentLogger(errors);
-  const queue = new FifoQueue(time.clock.now);
-  const rulesSource = () =>
-    new SsmRulesSource(clients.ssm, { path: RULES_PATH, validate: loadRuleSet, checkDocument: parseRulesDocument });
-
-  const intake = makeIntakeHandler({ queue, rulesPath: RULES_PATH, logger });
-  const fanout = (event: unknown) =>
-    makeFanoutHandler({
-      rules: rulesSource(),
-      organizations: new OrganizationsAdapter(clients.organizations),
-      identityStore: new IdentityStoreAdapter(clients.identityStore, IDENTITY_STORE_ID),
-      queue,
-      publisher,
-      notifier,
-      managementAccountId: MANAGEMENT_ACCOUNT_ID,
-      rulesPath: RULES_PATH,
-      logger,
-      metrics: recorder,
-    })(event);
-
-  // One worker container: module-scope state of functions/worker/index.ts, per process.
-  const container = () => {
-    const limiter: AssignmentLimiter = createAssignmentLimiter(options.adapterOptions?.maxOutstandingCreates ?? 10);
-    const rules = new RulesCache(rulesSource(), time.clock, 60_000);
-    // As functions/worker/index.ts: Organizations is read per invocation; the Identity Store and
-    // SSO Admin adapters (name lookups, permission sets) are kept for `directoryCacheMs`.
-    const lookups = () => ({
-      identityStore: new IdentityStoreAdapter(clients.identityStore, IDENTITY_STORE_ID),
-      ssoAdmin: withPrincipalReader(
-        new SsoAdminAdapter(clients.ssoAdmin, {
-          instanceArn: INSTANCE_ARN,
-          writeClient: clients.ssoAdminWrites,
-          ...options.adapterOptions,
-          limiter,
-          sleep: time.sleep,
-        }),
-        undefined,
-      ),
-    });
-    let kept: { readonly ports: ReturnType<typeof lookups>; readonly builtAt: number } | undefined;
-    const directoryFor = () => {
-      const keepMs = options.directoryCacheMs;
-      if (keepMs === undefined) return { organizations: new OrganizationsAdapter(clients.organizations), ...lookups() };
-      if (kept === undefined || time.clock.now() - kept.builtAt >= keepMs) {
-        kept = { ports: lookups(), builtAt: time.clock.now() };
-      }
-      return { organizations: new OrganizationsAdapter(clients.organizations), ...kept.ports };
-    };
-    return makeWorkerHandler({
-      reconcileDeps: () => ({
-        ...directoryFor(),
-        rules,
-        publisher,
-        notifier,
-        clock: time.clock,
-        managementAccountId: MANAGEMENT_ACCOUNT_ID,
-      }),
-      clock: time.clock,
-      logger,
-      metrics: recorder,
-    });
+  const telemetry = {
+    logger: silentLogger(errors),
+    metrics: {
+      addMetric: (name: MetricName, _unit: unknown, value: number) => {
+        metrics.set(name, (metrics.get(name) ?? 0) + value);
+      },
+    },
   };
-  const containers = Array.from({ length: options.topology.containers }, container);
+  const queue = new FifoQueue(time.clock.now);
+  // What the emulator does not speak, at the client level: the work queue, the event bus, the topic.
+  const standIns = {
+    sqs: workQueueClient((items) => queue.enqueue(items)),
+    eventBridge: recordingEventBridgeClient((events) => published.push(...events)),
+    sns: recordingSnsClient(() => {}),
+  };
+
+  const intake = composeIntake(standIns, loadConfig('intake', env), telemetry);
+  const fanout = await composeFanout({ ...fanoutClients, ...standIns }, fanoutConfig, telemetry);
+
+  // One worker container: one composition of the worker, as Lambda makes one per container.
+  const container = async () =>
+    (
+      await composeWorker(
+        { ...workerClients, ...standIns },
+        workerConfig,
+        { clock: time.clock, sleep: time.sleep },
+        telemetry,
+      )
+    ).handler;
+  const containers = await Promise.all(Array.from({ length: options.topology.containers }, container));
   const context = lambdaContext('idc-lifecycle-worker');
 
   const drain = async (): Promise<DrainReport> => {
@@ -387,12 +332,12 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
     deliver: async (event) => {
       const detailType = (event as { 'detail-type'?: string })['detail-type'];
       // EventBridge routes sweeps and rules changes to the fan-out function, the rest to intake.
-      if (detailType === 'Parameter Store Change' || detailType === 'Scheduled Event') await fanout(event);
-      else await intake(event);
+      if (detailType === 'Parameter Store Change' || detailType === 'Scheduled Event') await fanout.handler(event);
+      else await intake.handler(event);
     },
     drain,
     close: async () => {
-      for (const client of Object.values(clients)) client.destroy();
+      for (const client of [...Object.values(workerClients), ...Object.values(fanoutClients)]) client.destroy();
       await emulator.close();
     },
   };

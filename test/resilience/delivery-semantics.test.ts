@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { WORKER_READ_ATTEMPTS } from '../../functions/worker/compose.js';
 import { realSleep } from '../../shared/adapters/backoff.js';
 import { assignmentKey } from '../../shared/domain/model.js';
 import { assignmentLabels, CONVERGED, duplicateKeys, hasAssignment, remainingDrift } from './support/convergence.js';
@@ -179,7 +180,8 @@ describe('resilience: delivery semantics', () => {
   });
 
   it('fails the later item of an account with the earlier one and retries both in order, while other accounts go on', async () => {
-    // Prepare: the first reconcile of the batch fails its first read on every SDK attempt.
+    // Prepare: the first reconcile of the batch fails its first read on every attempt the worker's
+    // read clients make.
     const s = await startWithNewAccount([PROD_OU]);
     s.emulator.world.createAccount({ id: '444400000002', name: 'other', email: 'other@example.com' });
     s.emulator.world.moveAccount('444400000002', PROD_OU);
@@ -187,7 +189,13 @@ describe('resilience: delivery semantics', () => {
     await s.intake(moveAccount('move-2', NEW_ACCOUNT, ROOT, PROD_OU));
     await s.intake(moveAccount('move-3', '444400000002', ROOT, PROD_OU));
     s.emulator.setFaults({
-      scripted: [{ operation: 'ListPermissionSetsProvisionedToAccount', error: 'InternalServerException', count: 3 }],
+      scripted: [
+        {
+          operation: 'ListPermissionSetsProvisionedToAccount',
+          error: 'InternalServerException',
+          count: WORKER_READ_ATTEMPTS,
+        },
+      ],
     });
 
     // Act

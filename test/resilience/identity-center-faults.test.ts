@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { WORKER_READ_ATTEMPTS } from '../../functions/worker/compose.js';
 import { MetricNames } from '../../shared/runtime/metrics.js';
 import { assignmentLabels, CONVERGED, hasAssignment, remainingDrift } from './support/convergence.js';
 import { groupEvent, scheduledSweep, userEvent } from './support/events.js';
@@ -88,11 +89,11 @@ describe('resilience: Identity Center faults', () => {
   });
 
   it('converges when the Identity Center request quota throttles a sweep', async () => {
-    // Prepare: a budget of two requests per emulated second (a tenth of the published 20 TPS), so
-    // that the two deployed environments exhaust it on this small organization as a large sweep
-    // exhausts 20 TPS.
+    // Prepare: a budget of one request per emulated second (a twentieth of the published 20 TPS),
+    // so that the two deployed environments exhaust it on this small organization as a large sweep
+    // exhausts 20 TPS, even with their five-minute lookup caches and eight read attempts.
     // Slower emulated time than the other scenarios, so that the budget is scarce in wall time too.
-    const s = await start({ timeScale: 200, emulator: { quotas: { tps: 2, outstandingCreates: 10 } } });
+    const s = await start({ timeScale: 200, emulator: { quotas: { tps: 1, outstandingCreates: 10 } } });
 
     // Act
     await s.invoke('fanout', scheduledSweep('sweep-quota'));
@@ -136,13 +137,17 @@ describe('resilience: Identity Center faults', () => {
   });
 
   it('converges when reads, writes and status polls answer 5xx errors', async () => {
-    // Prepare: more 5xx on ListPermissionSetsProvisionedToAccount than the SDK's three attempts,
+    // Prepare: more 5xx on ListPermissionSetsProvisionedToAccount than the worker's read attempts,
     // so that one reconcile fails as a whole and SQS retries it.
     const s = await start({
       emulator: {
         faults: {
           scripted: [
-            { operation: 'ListPermissionSetsProvisionedToAccount', error: 'InternalServerException', count: 4 },
+            {
+              operation: 'ListPermissionSetsProvisionedToAccount',
+              error: 'InternalServerException',
+              count: WORKER_READ_ATTEMPTS + 1,
+            },
             { operation: 'GetGroupId', error: 'InternalServerException', count: 2 },
             { operation: 'CreateAccountAssignment', error: 'InternalServerException', count: 6 },
             { operation: 'CreateAccountAssignment', error: 'ServiceUnavailable', count: 3, status: 503 },

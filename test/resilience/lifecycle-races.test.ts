@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { WORKER_READ_ATTEMPTS } from '../../functions/worker/compose.js';
 import { MetricNames } from '../../shared/runtime/metrics.js';
 import { assignmentLabels, CONVERGED, hasAssignment, labels, remainingDrift } from './support/convergence.js';
 import {
@@ -133,12 +134,14 @@ describe('resilience: changes racing a reconcile', () => {
   });
 
   it('revokes nothing while the disabled user’s group memberships cannot be listed, then removes assignments and memberships on retry', async () => {
-    // Prepare: more 5xx answers than the SDK's three attempts.
+    // Prepare: as many 5xx answers as the worker's read clients make attempts.
     const s = await startConverged();
     s.emulator.world.updateUser(ALICE, { active: false });
     await s.intake(disableUser('disable-user-1', ALICE));
     s.emulator.setFaults({
-      scripted: [{ operation: 'ListGroupMembershipsForMember', error: 'InternalServerException', count: 3 }],
+      scripted: [
+        { operation: 'ListGroupMembershipsForMember', error: 'InternalServerException', count: WORKER_READ_ATTEMPTS },
+      ],
     });
 
     // Act

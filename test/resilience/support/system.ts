@@ -1,32 +1,27 @@
-import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import {
   type CreateAccountAssignmentCommand,
   type CreateAccountAssignmentCommandInput,
   DeleteAccountAssignmentCommand,
-  SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { seededRandom } from '../../../emulator/faults.js';
+import { emulatedTime } from '../../../bench/support/emulated-time.js';
+import {
+  type RecordedNotification,
+  recordingEventBridgeClient,
+  recordingSnsClient,
+} from '../../../cli/local/recording-clients.js';
 import { startEmulator } from '../../../emulator/index.js';
 import type { EmulatorOptions, RunningEmulator } from '../../../emulator/types.js';
-import { makeHandler as makeFanoutHandler } from '../../../functions/fanout/handler.js';
-import { makeHandler as makeIntakeHandler } from '../../../functions/intake/handler.js';
-import { makeHandler as makeWorkerHandler } from '../../../functions/worker/handler.js';
+import { composeFanout, createFanoutClients } from '../../../functions/fanout/compose.js';
+import { composeIntake } from '../../../functions/intake/compose.js';
+import { composeWorker, createWorkerClients } from '../../../functions/worker/compose.js';
+import { IDC_OUTSTANDING_CREATES_QUOTA, WORKER_MAX_CONCURRENCY } from '../../../infra/stacks/main-stack.js';
 import { realSleep, type Sleep } from '../../../shared/adapters/backoff.js';
-import { IdentityStoreAdapter } from '../../../shared/adapters/identity-store.js';
-import { createAssignmentLimiter } from '../../../shared/adapters/limiter.js';
-import { OrganizationsAdapter } from '../../../shared/adapters/organizations.js';
-import { SqsWorkQueue } from '../../../shared/adapters/sqs-work-queue.js';
-import { SsmRulesSource } from '../../../shared/adapters/ssm-rules-source.js';
-import { SsoAdminAdapter } from '../../../shared/adapters/sso-admin.js';
 import type { AccountAssignment } from '../../../shared/domain/model.js';
-import { RulesCache } from '../../../shared/domain/reconcile/rules-cache.js';
-import { loadRuleSet, parseRulesDocument } from '../../../shared/domain/rules/load.js';
 import type { Snapshot } from '../../../shared/domain/snapshot.js';
-import { withPrincipalReader } from '../../../shared/runtime/principal-reader.js';
-import { RecordingLogger, RecordingMetrics, RecordingNotifier, RecordingPublisher } from '../../support/fakes/index.js';
+import { loadConfig } from '../../../shared/runtime/config.js';
+import { RecordingLogger, RecordingMetrics, RecordingPublisher } from '../../support/fakes/index.js';
 import { InMemoryFifoQueue, MAX_RECEIVE_COUNT } from './fifo-queue.js';
 import {
   IDENTITY_STORE_ID,
@@ -38,15 +33,15 @@ import {
 } from './fixture.js';
 
 /**
- * The whole system against the emulator: the real intake, fan-out and worker handlers
- * (`makeHandler`), composed the way `functions/<name>/index.ts` composes them, with the real
- * adapters and SDK clients pointed at the emulator by endpoint. What AWS offers beside Identity
- * Center is replaced by recordings (EventBridge, SNS, CloudWatch metrics) and by an in-memory SQS
- * FIFO queue behind the real `SqsWorkQueue` adapter.
+ * The whole system against the emulator: the intake, fan-out and worker as their
+ * `functions/<name>/compose.ts` compose them for Lambda, with their SDK clients pointed at the
+ * emulator by endpoint. What AWS offers beside Identity Center is replaced at the client level by
+ * recordings (EventBridge, SNS) and by an in-memory SQS FIFO queue behind the SQS client; logs and
+ * metrics go to recorders.
  *
- * Emulated time runs `timeScale` times faster than wall time, and every pause on our side (SDK
- * retries, the adapter's backoff and status polls) is the production default divided by the same
- * factor, so that the ratio of our pauses to the service's latency and quotas is the production one.
+ * Emulated time runs `timeScale` times faster than wall time; the functions' clock reads it and
+ * every pause on our side (SDK retries, the adapter's backoff and status polls) runs in it, so that
+ * the ratio of our pauses to the service's latency and quotas is the production one.
  */
 
 /** Emulated time speed-up; one emulated second of latency is 5 ms of wall time. */
@@ -74,11 +69,9 @@ export interface AcceptedWrite {
 export interface WorkerHooks {
   /** Called once the service accepted a write, before the worker polls its status. */
   readonly afterWrite?: (write: AcceptedWrite, worker: WorkerInstance) => void;
-  /** Deterministic jitter for the adapter's backoff (default: a fixed seed). */
-  readonly seed?: number;
 }
 
-/** One Lambda execution environment of the worker: its own rules cache, limiter and pauses. */
+/** One Lambda execution environment of the worker (one `composeWorker` call): its own caches, limiter and pauses. */
 export interface WorkerInstance {
   readonly id: number;
   handle(records: readonly SQSRecord[]): Promise<SQSBatchResponse>;
@@ -102,7 +95,8 @@ export interface ResilienceSystem {
   readonly emulator: RunningEmulator;
   readonly queue: InMemoryFifoQueue;
   readonly publisher: RecordingPublisher;
-  readonly notifier: RecordingNotifier;
+  /** What the functions published to the summary topic. */
+  readonly notifier: { readonly notifications: RecordedNotification[] };
   readonly metrics: RecordingMetrics;
   readonly logger: RecordingLogger;
   /** Every write the service accepted, from every worker instance, in order. */
@@ -154,36 +148,6 @@ const LAMBDA_ASYNC_ATTEMPTS = 3;
  */
 const REDELIVERY_PAUSE_MS = 5_000;
 
-/** How long a warm worker keeps the rule set (`RULES_CACHE_SECONDS` default). */
-const RULES_CACHE_MS = 60_000;
-
-interface RetryToken {
-  getRetryCount(): number;
-  getRetryDelay(): number;
-}
-
-/**
- * The SDK's standard retry decision (throttles, transient and server errors; three attempts) with
- * its backoff (up to 2ⁿ × 100 ms, 500 ms for throttles) divided by the time scale. The SDK's own
- * strategy sleeps in wall-clock time, which would make a storm take minutes.
- */
-const scaledRetryStrategy = (timeScale: number, maxAttempts = 3) => {
-  const token = (count: number, delay: number): RetryToken => ({
-    getRetryCount: () => count,
-    getRetryDelay: () => delay,
-  });
-  return {
-    acquireInitialRetryToken: async (): Promise<RetryToken> => token(0, 0),
-    refreshRetryTokenForRetry: async (previous: RetryToken, info: { errorType: string }): Promise<RetryToken> => {
-      const count = previous.getRetryCount() + 1;
-      if (info.errorType === 'CLIENT_ERROR' || count >= maxAttempts) throw new Error('no retry left');
-      const base = info.errorType === 'THROTTLING' ? 500 : 100;
-      return token(count, Math.floor((Math.random() * base * 2 ** count) / timeScale));
-    },
-    recordSuccess: () => {},
-  };
-};
-
 const toAssignment = (input: CreateAccountAssignmentCommandInput): AccountAssignment => ({
   accountId: input.TargetId ?? '',
   permissionSetArn: input.PermissionSetArn ?? '',
@@ -204,59 +168,52 @@ export const startSystem = async (options: SystemOptions = {}): Promise<Resilien
     // Faults wait for the scenario when it starts from the converged state.
     ...(faults === undefined || options.converged ? {} : { faults }),
   });
-  const common = {
+  const time = emulatedTime(timeScale);
+  const connection = {
     endpoint: emulator.endpoint,
     region: 'eu-west-1',
     credentials: { accessKeyId: 'resilience', secretAccessKey: 'resilience' },
   };
-  const retrying = { ...common, retryStrategy: scaledRetryStrategy(timeScale) };
-  const clients = {
-    organizations: new OrganizationsClient(retrying),
-    identityStore: new IdentitystoreClient(retrying),
-    ssoAdmin: new SSOAdminClient(retrying),
-    // As `createClients().ssoAdminWrites`: the adapter retries assignment writes itself.
-    ssoAdminWrites: new SSOAdminClient({ ...common, maxAttempts: 1 }),
-    ssm: new SSMClient(retrying),
+  // The functions' environment as the stack sets it.
+  const env = {
+    RULES_PATH,
+    WORK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/work.fifo',
+    EVENT_BUS_NAME: 'idc-lifecycle',
+    SUMMARY_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:idc-lifecycle-summaries',
+    INSTANCE_ARN,
+    IDENTITY_STORE_ID,
+    MANAGEMENT_ACCOUNT_ID: MANAGEMENT_ACCOUNT,
+    MAX_OUTSTANDING_CREATES: String(Math.floor(IDC_OUTSTANDING_CREATES_QUOTA / WORKER_MAX_CONCURRENCY)),
   };
+  const workerConfig = loadConfig('worker', env);
+  const fanoutConfig = loadConfig('fanout', env);
   const queue = new InMemoryFifoQueue(options.maxReceiveCount ?? MAX_RECEIVE_COUNT);
-  const workQueue = new SqsWorkQueue(queue.client, 'https://sqs.eu-west-1.amazonaws.com/111111111111/work.fifo');
   const publisher = new RecordingPublisher();
-  const notifier = new RecordingNotifier();
+  const notifier = { notifications: [] as RecordedNotification[] };
   const metrics = new RecordingMetrics();
   const logger = new RecordingLogger();
-  const clock = { now: () => Date.now() };
+  const telemetry = { logger, metrics };
   const writes: AcceptedWrite[] = [];
-  const rulesSource = () =>
-    new SsmRulesSource(clients.ssm, { path: RULES_PATH, validate: loadRuleSet, checkDocument: parseRulesDocument });
-
-  // Production pauses (see SsoAdminAdapterOptions defaults) at the emulator's speed.
-  const timing = {
-    backoffBaseMs: 250 / timeScale,
-    backoffCapMs: 20_000 / timeScale,
-    pollIntervalMs: 1_000 / timeScale,
-    maxPollIntervalMs: 10_000 / timeScale,
-    pollTimeoutMs: 600_000 / timeScale,
+  // What the emulator does not speak, at the client level: the work queue, the event bus, the topic.
+  const standIns = {
+    sqs: queue.client,
+    eventBridge: recordingEventBridgeClient((events) => publisher.events.push(...events)),
+    sns: recordingSnsClient((notification) => notifier.notifications.push(notification)),
   };
+  const fanoutClients = createFanoutClients(fanoutConfig, connection, { sleep: time.sleep });
+  const sdkClients: { destroy(): void }[] = [...Object.values(fanoutClients)];
 
   let workers = 0;
   const startWorker = (hooks: WorkerHooks = {}): WorkerInstance => {
     workers += 1;
     const id = workers;
     let frozen = false;
-    const sleep: Sleep = (ms) => (frozen ? never() : realSleep(ms));
-    const rules = new RulesCache(rulesSource(), clock, RULES_CACHE_MS);
-    const limiter = createAssignmentLimiter(10);
-    // Seeded, so that the backoff jitter repeats from run to run.
-    const random = seededRandom(hooks.seed ?? 7 * id);
-    const instance: WorkerInstance = {
-      id,
-      freeze: () => {
-        frozen = true;
-      },
-      handle: async (records) =>
-        (await handler({ Records: [...records] } as SQSEvent, CONTEXT)) ?? { batchItemFailures: [] },
-    };
-    const writeClient = {
+    const sleep: Sleep = (ms) => (frozen ? never() : time.sleep(ms));
+    const clients = createWorkerClients(workerConfig, connection, { sleep });
+    sdkClients.push(...Object.values(clients));
+    // The write client as the environment has it, seen from outside: what the service accepted,
+    // and nothing more once the environment is frozen.
+    const ssoAdminWrites = {
       send: async (command: CreateAccountAssignmentCommand | DeleteAccountAssignmentCommand) => {
         if (frozen) return never();
         const output = await clients.ssoAdminWrites.send(command as CreateAccountAssignmentCommand);
@@ -270,35 +227,26 @@ export const startSystem = async (options: SystemOptions = {}): Promise<Resilien
         return output;
       },
     } as unknown as Pick<SSOAdminClient, 'send'>;
-    const handler = makeWorkerHandler({
-      reconcileDeps: () => ({
-        organizations: new OrganizationsAdapter(clients.organizations),
-        identityStore: new IdentityStoreAdapter(clients.identityStore, IDENTITY_STORE_ID),
-        ssoAdmin: withPrincipalReader(
-          new SsoAdminAdapter(clients.ssoAdmin, {
-            instanceArn: INSTANCE_ARN,
-            writeClient,
-            limiter,
-            sleep,
-            random,
-            ...timing,
-          }),
-          undefined,
-        ),
-        rules,
-        publisher,
-        notifier,
-        clock,
-        managementAccountId: MANAGEMENT_ACCOUNT,
-      }),
-      clock,
-      logger,
-      metrics,
-    });
+    // Composed as the Lambda entry composes it; the config names the instance, so nothing is read here.
+    const composed = composeWorker(
+      { ...clients, ...standIns, ssoAdminWrites },
+      workerConfig,
+      { clock: time.clock, sleep },
+      telemetry,
+    );
+    const instance: WorkerInstance = {
+      id,
+      freeze: () => {
+        frozen = true;
+      },
+      handle: async (records) =>
+        (await (await composed).handler({ Records: [...records] } as SQSEvent, CONTEXT)) ?? { batchItemFailures: [] },
+    };
     return instance;
   };
 
-  const intakeHandler = makeIntakeHandler({ queue: workQueue, rulesPath: RULES_PATH, logger });
+  const intakeHandler = composeIntake(standIns, loadConfig('intake', env), telemetry).handler;
+  const fanoutHandler = (await composeFanout({ ...fanoutClients, ...standIns }, fanoutConfig, telemetry)).handler;
   const worker = startWorker();
 
   const deliver = async (target: WorkerInstance = worker, batchSize = 10): Promise<Delivery> => {
@@ -317,19 +265,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<Resilien
     }
   };
 
-  const fanout = (event: unknown) =>
-    makeFanoutHandler({
-      rules: rulesSource(),
-      organizations: new OrganizationsAdapter(clients.organizations),
-      identityStore: new IdentityStoreAdapter(clients.identityStore, IDENTITY_STORE_ID),
-      queue: workQueue,
-      publisher,
-      notifier,
-      managementAccountId: MANAGEMENT_ACCOUNT,
-      rulesPath: RULES_PATH,
-      logger,
-      metrics,
-    })(event);
+  const fanout = (event: unknown) => fanoutHandler(event);
 
   const system: ResilienceSystem = {
     emulator,
@@ -387,7 +323,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<Resilien
       emulator.resetStats();
     },
     close: async () => {
-      for (const client of Object.values(clients)) client.destroy();
+      for (const client of sdkClients) client.destroy();
       await emulator.close();
     },
   };
