@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { recordingEventBridgeClient, recordingSnsClient } from '../../../cli/local/recording-clients.js';
+import { startEmulator } from '../../../emulator/index.js';
+import type { RunningEmulator } from '../../../emulator/types.js';
+import { composeFanout, createFanoutClients } from '../../../functions/fanout/compose.js';
+import { composeIntake } from '../../../functions/intake/compose.js';
+import { loadConfig } from '../../../shared/runtime/config.js';
+import { InMemoryFifoQueue } from '../../resilience/support/fifo-queue.js';
+import {
+  IDENTITY_STORE_ID,
+  MANAGEMENT_ACCOUNT,
+  PROD_1,
+  PROD_OU,
+  ROOT,
+  RULES_DOCUMENTS,
+  RULES_PATH,
+  seedSnapshot,
+} from '../../resilience/support/fixture.js';
+import { RecordingLogger, RecordingMetrics, RecordingPublisher } from '../../support/fakes/index.js';
+
+const ENV = {
+  RULES_PATH,
+  WORK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/work.fifo',
+  EVENT_BUS_NAME: 'idc-lifecycle',
+  SUMMARY_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:summaries',
+  IDENTITY_STORE_ID,
+  MANAGEMENT_ACCOUNT_ID: MANAGEMENT_ACCOUNT,
+};
+const SWEEP = { 'idc-lifecycle': 'sweep', executionId: 'sweep-compose' };
+
+let emulator: RunningEmulator | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+const telemetry = () => ({ logger: new RecordingLogger(), metrics: new RecordingMetrics() });
+
+/** The fan-out composed as the Lambda entry composes it, against a fresh emulator. */
+const fanout = async (env: Record<string, string> = {}) => {
+  emulator = await startEmulator({ snapshot: seedSnapshot(), parameters: [...RULES_DOCUMENTS], quotas: false });
+  const config = loadConfig('fanout', { ...ENV, ...env });
+  const queue = new InMemoryFifoQueue(5);
+  const publisher = new RecordingPublisher();
+  const connection = {
+    endpoint: emulator.endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  };
+  const clients = {
+    ...createFanoutClients(config, connection),
+    sqs: queue.client,
+    eventBridge: recordingEventBridgeClient((events) => publisher.events.push(...events)),
+    sns: recordingSnsClient(() => {}),
+  };
+  return { emulator, queue, clients, config };
+};
+
+const accountsIn = (queue: InMemoryFifoQueue) => queue.messages.map((m) => m.groupId).sort();
+
+describe('composeFanout', () => {
+  it('enqueues one work item per account of the organization on a sweep, but the management account', async () => {
+    // Prepare
+    const { emulator, queue, clients, config } = await fanout();
+    const composed = await composeFanout(clients, config, telemetry());
+    const expected = emulator.world
+      .exportSnapshot()
+      .accounts.filter((a) => a.id !== MANAGEMENT_ACCOUNT)
+      .map((a) => `account:${a.id}`)
+      .sort();
+
+    // Act
+    await composed.handler(SWEEP);
+
+    // Assess
+    expect(accountsIn(queue)).toEqual(expected);
+  });
+
+  it('reads the directory again on every sweep, so that an account added since is swept', async () => {
+    // Prepare
+    const { emulator, queue, clients, config } = await fanout();
+    const composed = await composeFanout(clients, config, telemetry());
+    await composed.handler(SWEEP);
+    emulator.world.createAccount({ id: '444400000009', name: 'late', email: 'late@example.com' });
+    emulator.world.moveAccount('444400000009', PROD_OU);
+
+    // Act
+    await composed.handler({ ...SWEEP, executionId: 'sweep-compose-2' });
+
+    // Assess
+    expect(accountsIn(queue)).toContain('account:444400000009');
+  });
+
+  it('discovers the identity store when the config names none', async () => {
+    // Prepare
+    const { emulator, queue, clients, config } = await fanout({ IDENTITY_STORE_ID: '' });
+
+    // Act
+    const composed = await composeFanout(clients, config, telemetry());
+    await composed.handler(SWEEP);
+
+    // Assess
+    expect(emulator.stats().calls.ListInstances).toBe(1);
+    expect(accountsIn(queue)).toContain(`account:${PROD_1}`);
+  });
+
+  it('refuses to start without an SSO Admin client when it must discover the identity store', async () => {
+    // Prepare
+    const { clients, config } = await fanout({ IDENTITY_STORE_ID: '' });
+    const { ssoAdmin: _none, ...withoutSsoAdmin } = clients;
+
+    // Act
+    const composing = composeFanout(withoutSsoAdmin, config, telemetry());
+
+    // Assess
+    await expect(composing).rejects.toThrow(/IDENTITY_STORE_ID/);
+  });
+});
+
+describe('composeIntake', () => {
+  it.each([
+    ['enqueues the account an Organizations event names', PROD_1, [`account:${PROD_1}`]],
+    ['enqueues nothing for the all scope, which the fan-out expands', undefined, []],
+  ])('%s', async (_title, accountId, expected) => {
+    // Prepare
+    const queue = new InMemoryFifoQueue(5);
+    const intake = composeIntake({ sqs: queue.client }, loadConfig('intake', ENV), telemetry());
+    const event =
+      accountId === undefined
+        ? SWEEP
+        : {
+            id: 'evt-intake',
+            source: 'aws.organizations',
+            'detail-type': 'AWS API Call via CloudTrail',
+            detail: {
+              eventSource: 'organizations.amazonaws.com',
+              eventName: 'MoveAccount',
+              requestParameters: { accountId, sourceParentId: ROOT, destinationParentId: PROD_OU },
+            },
+          };
+
+    // Act
+    await intake.handler(event);
+
+    // Assess
+    expect(accountsIn(queue)).toEqual(expected);
+  });
+});
