@@ -1,10 +1,3 @@
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
-import type { OrganizationsClient } from '@aws-sdk/client-organizations';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import {
   createEventBridgeClient,
   createIdentityStoreClient,
@@ -17,7 +10,6 @@ import {
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.js';
 import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
 import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
-import { sleepingStandardRetry } from '../../shared/adapters/sleeping-retry.js';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
 import { SqsWorkQueue } from '../../shared/adapters/sqs-work-queue.js';
 import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
@@ -26,8 +18,10 @@ import type { FanOutDeps } from '../../shared/domain/reconcile/fan-out.js';
 import { loadRuleSet, parseRulesDocument } from '../../shared/domain/rules/load.js';
 import {
   type Connection,
-  clientOptions,
+  type FunctionClients,
   lambdaTelemetry,
+  retryingClientOptions,
+  SDK_DEFAULT_ATTEMPTS,
   type Telemetry,
   type TimeOverrides,
 } from '../../shared/runtime/composition.js';
@@ -35,19 +29,10 @@ import type { FanoutConfig } from '../../shared/runtime/config.js';
 import { withStandardMiddleware } from '../../shared/runtime/middleware.js';
 import { makeHandler } from './handler.js';
 
-type Send<C extends { send: unknown }> = Pick<C, 'send'>;
-
-/** The SDK clients the fan-out calls; anything with the client's `send` will do. */
-export interface FanoutClients {
-  readonly organizations: Send<OrganizationsClient>;
-  readonly identityStore: Send<IdentitystoreClient>;
-  readonly ssm: Send<SSMClient>;
-  readonly sqs: Send<SQSClient>;
-  readonly eventBridge: Send<EventBridgeClient>;
-  readonly sns: Send<SNSClient>;
-  /** Only to discover the instance when the config names no identity store. */
-  readonly ssoAdmin?: Send<SSOAdminClient>;
-}
+/** The SDK clients the fan-out calls; SSO Admin only to discover the instance when the config names no identity store. */
+export interface FanoutClients
+  extends Pick<FunctionClients, 'organizations' | 'identityStore' | 'ssm' | 'sqs' | 'eventBridge' | 'sns'>,
+    Partial<Pick<FunctionClients, 'ssoAdmin'>> {}
 
 /**
  * The fan-out's SDK clients with the SDK's defaults; SSO Admin only when the config leaves the
@@ -58,10 +43,7 @@ export const createFanoutClients = (
   connection: Connection = {},
   overrides: Pick<TimeOverrides, 'sleep'> = {},
 ) => {
-  const options = {
-    ...clientOptions(connection, config.idcRegion),
-    ...(overrides.sleep === undefined ? {} : { retryStrategy: sleepingStandardRetry(overrides.sleep, 3) }),
-  };
+  const options = retryingClientOptions(connection, config.idcRegion, SDK_DEFAULT_ATTEMPTS, overrides.sleep);
   // Only the clients this function calls: each factory pulls in one SDK package (docs/design.md §8).
   return {
     organizations: createOrganizationsClient(options),

@@ -1,15 +1,18 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../../shared/adapters/clients.js';
 import { SqsWorkQueue } from '../../shared/adapters/sqs-work-queue.js';
-import { type Connection, clientOptions, lambdaTelemetry, type Telemetry } from '../../shared/runtime/composition.js';
+import {
+  type Connection,
+  clientOptions,
+  type FunctionClients,
+  lambdaTelemetry,
+  type Telemetry,
+} from '../../shared/runtime/composition.js';
 import type { IntakeConfig } from '../../shared/runtime/config.js';
 import { withStandardMiddleware } from '../../shared/runtime/middleware.js';
 import { makeHandler } from './handler.js';
 
 /** The SDK clients the intake calls: SQS only. */
-export interface IntakeClients {
-  readonly sqs: Pick<SQSClient, 'send'>;
-}
+export type IntakeClients = Pick<FunctionClients, 'sqs'>;
 
 /** The intake needs SQS only; `createClients()` would build (and bundle) every client of the project. */
 export const createIntakeClients = (connection: Connection = {}) => ({

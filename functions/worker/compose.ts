@@ -1,8 +1,3 @@
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
-import type { OrganizationsClient } from '@aws-sdk/client-organizations';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import {
@@ -18,7 +13,6 @@ import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publishe
 import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
 import { createAssignmentLimiter } from '../../shared/adapters/limiter.js';
 import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
-import { sleepingStandardRetry } from '../../shared/adapters/sleeping-retry.js';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
 import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
 import { discoverInstance, SsoAdminAdapter } from '../../shared/adapters/sso-admin.js';
@@ -29,7 +23,10 @@ import { loadRuleSet, parseRulesDocument } from '../../shared/domain/rules/load.
 import {
   type Connection,
   clientOptions,
+  type FunctionClients,
   lambdaTelemetry,
+  retryingClientOptions,
+  SDK_DEFAULT_ATTEMPTS,
   systemClock,
   type Telemetry,
   type TimeOverrides,
@@ -55,20 +52,14 @@ export const WORKER_READ_ATTEMPTS = 8;
  */
 export const LOOKUP_CACHE_MS = 5 * 60 * 1000;
 
-type Send<C extends { send: unknown }> = Pick<C, 'send'>;
-
-/** The SDK clients the worker calls; anything with the client's `send` will do. */
-export interface WorkerClients {
-  readonly organizations: Send<OrganizationsClient>;
-  readonly identityStore: Send<IdentitystoreClient>;
-  readonly ssoAdmin: Send<SSOAdminClient>;
-  /** Assignment writes, without the SDK's retry: the adapter retries them itself. */
-  readonly ssoAdminWrites: Send<SSOAdminClient>;
-  readonly ssm: Send<SSMClient>;
-  readonly eventBridge: Send<EventBridgeClient>;
-  readonly sns: Send<SNSClient>;
+/** The SDK clients the worker calls. */
+export interface WorkerClients
+  extends Pick<
+    FunctionClients,
+    'organizations' | 'identityStore' | 'ssoAdmin' | 'ssoAdminWrites' | 'ssm' | 'eventBridge' | 'sns'
+  > {
   /** `ListAccountAssignmentsForPrincipal` in the management account, when a read role is configured. */
-  readonly principalRead?: Send<SSOAdminClient>;
+  readonly principalRead?: FunctionClients['ssoAdmin'];
 }
 
 /**
@@ -85,17 +76,8 @@ export const createWorkerClients = (
   overrides: Pick<TimeOverrides, 'sleep'> = {},
 ) => {
   const base = clientOptions(connection, config.idcRegion);
-  const reads = {
-    ...base,
-    maxAttempts: WORKER_READ_ATTEMPTS,
-    ...(overrides.sleep === undefined
-      ? {}
-      : { retryStrategy: sleepingStandardRetry(overrides.sleep, WORKER_READ_ATTEMPTS) }),
-  };
-  const others = {
-    ...base,
-    ...(overrides.sleep === undefined ? {} : { retryStrategy: sleepingStandardRetry(overrides.sleep, 3) }),
-  };
+  const reads = retryingClientOptions(connection, config.idcRegion, WORKER_READ_ATTEMPTS, overrides.sleep);
+  const others = retryingClientOptions(connection, config.idcRegion, SDK_DEFAULT_ATTEMPTS, overrides.sleep);
   // Only the clients this function calls: each factory pulls in one SDK package (docs/design.md §8).
   return {
     organizations: createOrganizationsClient(reads),

@@ -1,5 +1,13 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Sleep } from '../adapters/backoff.js';
+import { sleepingStandardRetry } from '../adapters/sleeping-retry.js';
 import type { ClockPort } from '../domain/ports.js';
 import { type HandlerLogger, logger } from './logger.js';
 import { type MetricsRecorder, metrics } from './metrics.js';
@@ -35,6 +43,24 @@ export const lambdaTelemetry: Telemetry = { logger, metrics };
 
 export const systemClock: ClockPort = { now: () => Date.now() };
 
+type Send<C extends { send: unknown }> = Pick<C, 'send'>;
+
+/**
+ * Every SDK client a function may call, as compositions take them: anything with the client's
+ * `send` will do, so that a local caller can stand in for a service the emulator does not speak.
+ */
+export interface FunctionClients {
+  readonly organizations: Send<OrganizationsClient>;
+  readonly identityStore: Send<IdentitystoreClient>;
+  readonly ssoAdmin: Send<SSOAdminClient>;
+  /** Assignment writes, without the SDK's retry: the adapter retries them itself. */
+  readonly ssoAdminWrites: Send<SSOAdminClient>;
+  readonly ssm: Send<SSMClient>;
+  readonly sqs: Send<SQSClient>;
+  readonly eventBridge: Send<EventBridgeClient>;
+  readonly sns: Send<SNSClient>;
+}
+
 /** The client settings of one composition: the connection, the config's Region unless it names one. */
 export const clientOptions = (connection: Connection, idcRegion: string | undefined) => {
   const region = connection.region ?? idcRegion;
@@ -44,3 +70,21 @@ export const clientOptions = (connection: Connection, idcRegion: string | undefi
     ...(connection.credentials === undefined ? {} : { credentials: connection.credentials }),
   };
 };
+
+/**
+ * The settings of clients that make `attempts` attempts per call: the SDK's own retry when time is
+ * real, the same schedule with its pauses taken through `sleep` when a caller scales time.
+ */
+export const retryingClientOptions = (
+  connection: Connection,
+  idcRegion: string | undefined,
+  attempts: number,
+  sleep: Sleep | undefined,
+) => ({
+  ...clientOptions(connection, idcRegion),
+  maxAttempts: attempts,
+  ...(sleep === undefined ? {} : { retryStrategy: sleepingStandardRetry(sleep, attempts) }),
+});
+
+/** The SDK's default attempts per call (its standard retry mode). */
+export const SDK_DEFAULT_ATTEMPTS = 3;
