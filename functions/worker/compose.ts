@@ -132,8 +132,9 @@ export const composeWorker = async (
   const rules = new RulesCache(ssmRules, clock, config.rulesCacheSeconds * 1000);
   const publisher = new EventBridgePublisher(clients.eventBridge, config.eventBusName);
   const notifier = new SnsNotifier(clients.sns, config.summaryTopicArn);
+  // Reads only: it never writes, so it needs none of the write discipline's settings.
   const principalReader =
-    clients.principalRead && new SsoAdminAdapter(clients.principalRead, { instanceArn: instance.instanceArn, limiter });
+    clients.principalRead && new SsoAdminAdapter(clients.principalRead, { instanceArn: instance.instanceArn });
 
   let lookups:
     | { readonly built: number; readonly identityStore: IdentityStoreAdapter; readonly ssoAdmin: SsoAdminPort }
