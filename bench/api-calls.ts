@@ -29,7 +29,9 @@ import { DEPLOYED_TOPOLOGY, LATENCY_MS, PAGE_SIZE } from './throughput.js';
  *   OU path), `ListPermissionSets` ⌈k/p⌉ and `DescribePermissionSet` k (k permission sets in the
  *   instance: names map rules to ARNs and tell managed from unmanaged), `GetGroupId` 1 per group
  *   the rules name (the id is all a plan needs), `GetUserId` + `DescribeUser` 1 each per user the
- *   rules name (activity and attributes matter);
+ *   rules name (activity and attributes matter). A warm worker environment keeps the permission
+ *   sets and the name lookups for five minutes, so an event handled by an environment that read
+ *   them for an earlier step can come in under this minimum (a negative excess);
  * - per reconciled account: `DescribeAccount` 1 + `ListParents` 1, `ListTagsForResource` 1 only
  *   when a rule filters on tags, `ListPermissionSetsProvisionedToAccount` ⌈max(1,s)/p⌉ for s
  *   provisioned sets, `ListAccountAssignments` ⌈max(1,aᵢ)/p⌉ per provisioned set i;
@@ -58,10 +60,10 @@ const CAUSES: Readonly<Record<string, string>> = {
   DescribeGroup:
     'loadScopeView describes each group the rules name on every reconcile (GetGroupId by display name already gives id and name), and withPrincipalsOf describes the unnamed principals of revocations; neither is cached across reconciles',
   GetGroupId:
-    'group ids are cached per worker invocation only (adapters are built per batch in functions/worker/index.ts)',
-  DescribePermissionSet: 'permission-set names are cached per worker invocation only',
-  ListPermissionSets: 'permission sets are cached per worker invocation only',
-  GetUserId: 'user ids are cached per worker invocation only',
+    'group ids are cached per worker environment for five minutes (functions/worker/compose.ts): each of the ten environments reads them once',
+  DescribePermissionSet: 'permission-set names are cached per worker environment: each environment reads them once',
+  ListPermissionSets: 'permission sets are cached per worker environment: each environment reads them once',
+  GetUserId: 'user ids are cached per worker environment: each environment reads them once',
   DescribeUser: 'named users are described on every reconcile (only the id lookup is cached)',
   ListRoots:
     'the OU tree is cached per invocation only, and the fan-out reads it to place accounts it does not need placed',
