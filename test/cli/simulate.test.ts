@@ -17,7 +17,7 @@ import { runCli, stripAnsi } from './support/run-cli.js';
  */
 
 const repo = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
-const shared = (path: string): string => fileURLToPath(new URL(`../../../shared/events/${path}`, import.meta.url));
+const sample = (path: string): string => fileURLToPath(new URL(`../fixtures/events/samples/${path}`, import.meta.url));
 
 const SNAPSHOT = repo('examples/snapshot.json');
 const RULES = ['birthright', 'settings', 'workloads'].map((n) => repo(`examples/rules/${n}.yaml`));
@@ -183,10 +183,10 @@ describe('idc-lifecycle simulate', () => {
   it('runs the collected samples: a bare record is wrapped, unknown ids and other parameters change nothing', async () => {
     // Prepare
     const samples = [
-      shared('organizations/CreateAccountResult.doc-example.json'),
-      shared('organizations/MoveAccount.json'),
-      shared('ssm/ParameterStoreChange.Update.json'),
-      shared('sso-directory/DeleteUser.json'),
+      sample('organizations/CreateAccountResult.doc-example.json'),
+      sample('organizations/MoveAccount.json'),
+      sample('ssm/ParameterStoreChange.Update.json'),
+      sample('sso-directory/DeleteUser.json'),
     ];
 
     // Act
@@ -213,7 +213,7 @@ describe('idc-lifecycle simulate', () => {
   it('exits 1 on a malformed event, after printing what did happen', async () => {
     // Act: the sample's account id is the placeholder INSERT_ACCOUNT_ID.
     const { code, stdout, stderr } = await simulate(
-      [shared('organizations/CreateAccountResult.json')],
+      [sample('organizations/CreateAccountResult.json')],
       '--format',
       'json',
     );

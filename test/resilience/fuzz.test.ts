@@ -21,9 +21,9 @@ import {
 } from './support/fixture.js';
 import { type ResilienceSystem, startSystem } from './support/system.js';
 
-const SAMPLES_DIRECTORY = new URL('../../../shared/events/', import.meta.url);
+const SAMPLES_DIRECTORY = new URL('../fixtures/events/samples/', import.meta.url);
 
-/** Every sample under /work/shared/events, as the intake would receive it (bare records wrapped). */
+/** Every public sample under test/fixtures/events/samples, as the intake would receive it (bare records wrapped). */
 const samples: readonly Record<string, unknown>[] = readdirSync(SAMPLES_DIRECTORY, { recursive: true })
   .map(String)
   .filter((path) => path.endsWith('.json'))

@@ -1,6 +1,6 @@
 /**
  * EventBridge events as the intake and fan-out functions receive them, shaped like the samples in
- * /work/shared/events (CloudTrail records in the EventBridge envelope). Each takes the event id,
+ * test/fixtures/events/samples (CloudTrail records in the EventBridge envelope). Each takes the event id,
  * since duplicates and redeliveries are told apart by it.
  */
 

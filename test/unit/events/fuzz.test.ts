@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseScopeKey, scopeKey } from '../../../shared/domain/scope.js';
 import { MalformedEventError, parseEvent } from '../../../shared/events/index.js';
-import { asDelivered, listJsonFiles, RULES_PATH, readJson, SHARED_SAMPLES, SYNTHETIC_FIXTURES } from './support.js';
+import { asDelivered, listJsonFiles, PUBLIC_SAMPLES, RULES_PATH, readJson, SYNTHETIC_FIXTURES } from './support.js';
 
 /**
  * Whatever arrives, parseEvent either returns a result whose every scope is well-formed, or throws
@@ -32,7 +32,7 @@ const assertWellBehaved = (event: unknown): void => {
 };
 
 const deliveredEvents: readonly Record<string, unknown>[] = [
-  ...listJsonFiles(SHARED_SAMPLES).map((path) => asDelivered(path, readJson(SHARED_SAMPLES, path))),
+  ...listJsonFiles(PUBLIC_SAMPLES).map((path) => asDelivered(path, readJson(PUBLIC_SAMPLES, path))),
   ...listJsonFiles(SYNTHETIC_FIXTURES).map((path) => readJson(SYNTHETIC_FIXTURES, path)),
 ];
 

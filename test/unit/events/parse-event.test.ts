@@ -4,14 +4,14 @@ import {
   asDelivered,
   listJsonFiles,
   outcomeOf,
+  PUBLIC_SAMPLES,
   RULES_PATH,
   readJson,
-  SHARED_SAMPLES,
   SYNTHETIC_FIXTURES,
   withField,
 } from './support.js';
 
-const sample = (path: string): Record<string, unknown> => asDelivered(path, readJson(SHARED_SAMPLES, path));
+const sample = (path: string): Record<string, unknown> => asDelivered(path, readJson(PUBLIC_SAMPLES, path));
 const fixture = (path: string): Record<string, unknown> => readJson(SYNTHETIC_FIXTURES, path);
 
 const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
@@ -20,7 +20,7 @@ const USER_ID = 'a1b2c3d4-0099-7099-8099-0123456789ab';
 /** Every CloudTrail event (sample or fixture) that names a scope when it succeeds. */
 const cloudTrailEventsWithWork = (): [string, Record<string, unknown>][] => {
   const all = [
-    ...listJsonFiles(SHARED_SAMPLES).map((path): [string, Record<string, unknown>] => [path, sample(path)]),
+    ...listJsonFiles(PUBLIC_SAMPLES).map((path): [string, Record<string, unknown>] => [path, sample(path)]),
     ...listJsonFiles(SYNTHETIC_FIXTURES).map((path): [string, Record<string, unknown>] => [path, fixture(path)]),
   ];
   return all.filter(

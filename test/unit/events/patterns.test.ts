@@ -4,9 +4,9 @@ import {
   asDelivered,
   listJsonFiles,
   outcomeOf,
+  PUBLIC_SAMPLES,
   RULES_PATH,
   readJson,
-  SHARED_SAMPLES,
   SYNTHETIC_FIXTURES,
   withField,
 } from './support.js';
@@ -52,9 +52,9 @@ const matchingPatterns = (event: unknown): string[] =>
     .map(([name]) => name);
 
 const allEvents = (): [string, Record<string, unknown>][] => [
-  ...listJsonFiles(SHARED_SAMPLES).map((path): [string, Record<string, unknown>] => [
+  ...listJsonFiles(PUBLIC_SAMPLES).map((path): [string, Record<string, unknown>] => [
     path,
-    asDelivered(path, readJson(SHARED_SAMPLES, path)),
+    asDelivered(path, readJson(PUBLIC_SAMPLES, path)),
   ]),
   ...listJsonFiles(SYNTHETIC_FIXTURES).map((path): [string, Record<string, unknown>] => [
     path,
@@ -94,7 +94,7 @@ describe('eventPatterns', () => {
     'tag/TagChangeOnResource.ec2-doc-example.json',
   ])('keeps out the sample %s, which names no scope', (path) => {
     // Prepare
-    const event = asDelivered(path, readJson(SHARED_SAMPLES, path));
+    const event = asDelivered(path, readJson(PUBLIC_SAMPLES, path));
 
     // Act
     const matched = matchingPatterns(event);

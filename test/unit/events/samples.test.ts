@@ -1,17 +1,19 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../../../shared/events/index.js';
 import {
   asDelivered,
+  EVENT_FIXTURES,
   listJsonFiles,
   type Outcome,
   outcomeOf,
+  PUBLIC_SAMPLES,
   RULES_PATH,
   readJson,
-  SHARED_SAMPLES,
   withField,
 } from './support.js';
 
-/** Every sample in ../shared/events and what it must come to. Masked placeholders are malformed on purpose. */
+/** Every public sample in test/fixtures/events/samples and what it must come to. Masked placeholders are malformed on purpose. */
 const EXPECTED: ReadonlyArray<
   readonly [string, Outcome | { readonly malformed: RegExp } | { readonly ignored: RegExp }]
 > = [
@@ -55,10 +57,10 @@ const matches = (actual: Outcome, expected: (typeof EXPECTED)[number][1]): void 
   }
 };
 
-describe('parseEvent on the shared samples', () => {
+describe('parseEvent on the public samples', () => {
   it('has an expectation for every sample file on disk', () => {
     // Prepare
-    const onDisk = listJsonFiles(SHARED_SAMPLES);
+    const onDisk = listJsonFiles(PUBLIC_SAMPLES);
 
     // Act
     const listed = EXPECTED.map(([path]) => path).sort();
@@ -69,7 +71,7 @@ describe('parseEvent on the shared samples', () => {
 
   it.each(EXPECTED)('maps %s to the expected outcome', (path, expected) => {
     // Prepare
-    const event = asDelivered(path, readJson(SHARED_SAMPLES, path));
+    const event = asDelivered(path, readJson(PUBLIC_SAMPLES, path));
 
     // Act
     const outcome = outcomeOf(event);
@@ -87,7 +89,7 @@ describe('parseEvent on the shared samples', () => {
     ],
   ])('accepts %s once its masked account id is a real one', (path, accountIdPath) => {
     // Prepare
-    const event = withField(asDelivered(path, readJson(SHARED_SAMPLES, path)), accountIdPath, '123456789012');
+    const event = withField(asDelivered(path, readJson(PUBLIC_SAMPLES, path)), accountIdPath, '123456789012');
 
     // Act
     const outcome = outcomeOf(event);
@@ -98,7 +100,7 @@ describe('parseEvent on the shared samples', () => {
 
   it('records the EventBridge id, the CloudTrail event name and the source as the origin', () => {
     // Prepare
-    const event = readJson(SHARED_SAMPLES, 'organizations/MoveAccount.json');
+    const event = readJson(PUBLIC_SAMPLES, 'organizations/MoveAccount.json');
 
     // Act
     const result = parseEvent(event, { rulesPath: RULES_PATH });
@@ -122,7 +124,7 @@ describe('parseEvent on the shared samples', () => {
   it('uses the detail-type as the event name of an event that is not a CloudTrail record', () => {
     // Prepare
     const event = withField(
-      readJson(SHARED_SAMPLES, 'ssm/ParameterStoreChange.Update.json'),
+      readJson(PUBLIC_SAMPLES, 'ssm/ParameterStoreChange.Update.json'),
       ['detail', 'name'],
       '/idc-lifecycle/rules/a',
     );
@@ -136,5 +138,26 @@ describe('parseEvent on the shared samples', () => {
       eventName: 'Parameter Store Change',
       source: 'aws.ssm',
     });
+  });
+});
+
+describe('the provenance of the event fixtures', () => {
+  it.each(listJsonFiles(PUBLIC_SAMPLES))('gives samples/%s its public source in SOURCES.md', (path) => {
+    // Prepare
+    const sources = readFileSync(new URL('SOURCES.md', EVENT_FIXTURES), 'utf8');
+
+    // Act
+    const row = sources.split('\n').find((line) => line.startsWith(`| \`${path}\` |`));
+
+    // Assess
+    expect(row).toEqual(expect.stringMatching(/https:\/\/|@ [0-9a-f]{40}|same|above/));
+  });
+
+  it('keeps every event fixture either in samples/ (with a source) or in synthetic/ (with a note)', () => {
+    // Act
+    const entries = readdirSync(EVENT_FIXTURES).sort();
+
+    // Assess
+    expect(entries).toEqual(['SOURCES.md', 'samples', 'synthetic']);
   });
 });

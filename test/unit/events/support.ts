@@ -4,9 +4,23 @@ import { MalformedEventError, type ParseResult, parseEvent, toEventBridgeEvent }
 
 export const RULES_PATH = '/idc-lifecycle/rules/';
 
-/** `../shared` sits beside the repository, locally and in CI. */
-export const SHARED_SAMPLES = new URL('../../../../shared/events/', import.meta.url);
-export const SYNTHETIC_FIXTURES = new URL('../../fixtures/events/', import.meta.url);
+/** Published and captured events, copied as found (test/fixtures/events/SOURCES.md gives each one's source). */
+export const PUBLIC_SAMPLES = new URL('../../fixtures/events/samples/', import.meta.url);
+/** Events we built where no public sample exists; each says how in its `_synthetic` key. */
+export const SYNTHETIC_FIXTURES = new URL('../../fixtures/events/synthetic/', import.meta.url);
+export const EVENT_FIXTURES = new URL('../../fixtures/events/', import.meta.url);
+export const REPOSITORY_ROOT = new URL('../../../', import.meta.url);
+
+/**
+ * The repository paths a provenance note names (`docs/aws-facts.md`, `test/fixtures/…`), so that a
+ * test can check each one is in the repository: a note that points outside it cannot be followed.
+ */
+export const pathsNamedIn = (note: string): string[] =>
+  [...note.matchAll(/(?<![\w/.])(?:docs|test|shared|examples)\/[\w./-]*[\w/]/g)].map(([path]) => path);
+
+/** Files a note names by an absolute or parent-relative path (`/home/…/x.json`, `../x/y.md`): outside the repository. */
+export const outsidePathsIn = (note: string): string[] =>
+  [...note.matchAll(/(?:\.\.\/|(?<!\w)\/)(?:[\w.-]+\/)+[\w.-]+\.(?:json|md|ts|yaml)\b/g)].map(([path]) => path);
 
 /** Every `*.json` below a directory, as `subdir/file.json`, sorted. */
 export const listJsonFiles = (root: URL): string[] =>

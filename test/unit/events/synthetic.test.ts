@@ -1,9 +1,19 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { listJsonFiles, type Outcome, outcomeOf, readJson, SYNTHETIC_FIXTURES } from './support.js';
+import {
+  listJsonFiles,
+  type Outcome,
+  outcomeOf,
+  outsidePathsIn,
+  pathsNamedIn,
+  REPOSITORY_ROOT,
+  readJson,
+  SYNTHETIC_FIXTURES,
+} from './support.js';
 
 /**
- * Synthetic events for every case SOURCES.md lists as not found (built from AWS-FACTS; each file
- * says how in its `_synthetic` key), and what each must come to.
+ * Synthetic events for every case test/fixtures/events/SOURCES.md lists as not found (built from
+ * docs/aws-facts.md; each file says how in its `_synthetic` key), and what each must come to.
  */
 const EXPECTED: ReadonlyArray<readonly [string, Outcome]> = [
   ['controltower/CreateManagedAccount.succeeded.json', { work: ['account:888899990000'] }],
@@ -78,8 +88,21 @@ describe('parseEvent on the synthetic fixtures', () => {
     // Act
     const marker = fixture._synthetic;
 
+    // Assess: the note cites the document or sample it was built from
+    expect(marker).toEqual(expect.any(String));
+    expect(pathsNamedIn(String(marker))).not.toEqual([]);
+  });
+
+  it.each(EXPECTED.map(([path]) => path))('names in %s only files that are in the repository', (path) => {
+    // Prepare
+    const marker = String(readJson(SYNTHETIC_FIXTURES, path)._synthetic);
+
+    // Act
+    const missing = pathsNamedIn(marker).filter((named) => !existsSync(new URL(named, REPOSITORY_ROOT)));
+
     // Assess
-    expect(marker).toEqual(expect.stringMatching(/AWS-FACTS|DESIGN|shared\/events/));
+    expect(missing).toEqual([]);
+    expect(outsidePathsIn(marker)).toEqual([]);
   });
 
   it.each(EXPECTED)('maps %s to the expected outcome', (path, expected) => {
@@ -92,4 +115,23 @@ describe('parseEvent on the synthetic fixtures', () => {
     // Assess
     expect(outcome).toEqual(expected);
   });
+});
+
+describe('the notes of the example events', () => {
+  const EXAMPLE_EVENTS = new URL('examples/events/', REPOSITORY_ROOT);
+
+  it.each(listJsonFiles(EXAMPLE_EVENTS))(
+    'names in examples/events/%s only files that are in the repository',
+    (path) => {
+      // Prepare
+      const note = String(readJson(EXAMPLE_EVENTS, path)._synthetic);
+
+      // Act
+      const missing = pathsNamedIn(note).filter((named) => !existsSync(new URL(named, REPOSITORY_ROOT)));
+
+      // Assess
+      expect(pathsNamedIn(note)).not.toEqual([]);
+      expect(missing).toEqual([]);
+    },
+  );
 });

@@ -1,4 +1,4 @@
-/** Minimal EventBridge events for the function tests, shaped like the samples in /work/shared/events. */
+/** Minimal EventBridge events for the function tests, shaped like the samples in test/fixtures/events/samples. */
 
 const cloudTrail = (eventName: string, detail: Record<string, unknown>, id = 'evt-move-1') => ({
   version: '0',
