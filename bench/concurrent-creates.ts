@@ -28,9 +28,10 @@ export interface ConcurrentCreatesResult {
 }
 
 /**
- * Issue 3's check as a measurement: 50 creates started at once through one `SsoAdminAdapter`
- * (two per account over 25 accounts) against the emulator's Identity Center quotas, timed in
- * emulated time against the floor of docs/design.md §8.
+ * The contract suite's check of 50 concurrent creates (test/contract/sso-admin.contract.test.ts)
+ * as a measurement: 50 creates started at once through one `SsoAdminAdapter` (two per account
+ * over 25 accounts) against the emulator's Identity Center quotas, timed in emulated time against
+ * the floor of docs/design.md §8.
  */
 export async function benchConcurrentCreates(): Promise<ConcurrentCreatesResult> {
   const { snapshot } = anchorWorld();
