@@ -1,4 +1,3 @@
-import { SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsServices, AwsTarget } from './context.js';
 
 const clientConfig = (target: AwsTarget): { region?: string; endpoint?: string } => ({
@@ -8,10 +7,13 @@ const clientConfig = (target: AwsTarget): { region?: string; endpoint?: string }
 
 /**
  * The real AWS side of the CLI, with clients built the ordinary way (credentials, profiles,
- * `AWS_REGION` and `AWS_ENDPOINT_URL` apply). The export code loads on first use so that `validate`
- * and `schema` do not pay for every SDK client.
+ * `AWS_REGION` and `AWS_ENDPOINT_URL` apply). The SDK loads on first use: `--help`, `validate` and
+ * `plan --snapshot` never need it, and it is most of the CLI's start-up time.
  */
 export const defaultAwsServices: AwsServices = {
   exportLive: async (options, onProgress) => (await import('./live.js')).exportLiveOrganization(options, onProgress),
-  ssm: (target) => new SSMClient(clientConfig(target)),
+  ssm: async (target) => {
+    const { SSMClient } = await import('@aws-sdk/client-ssm');
+    return new SSMClient(clientConfig(target));
+  },
 };

@@ -1,16 +1,27 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import {
+  type Command,
+  type CommandUnknownOpts,
+  InvalidArgumentError,
+  type OptionValues,
+} from '@commander-js/extra-typings';
 import type { CommandContext } from './context.js';
 
 /** Runs one command's body with the context; `main` catches what it throws and sets the exit code. */
 export type RunCommand = (action: (ctx: CommandContext) => Promise<number>) => Promise<void>;
 
 /**
- * One CLI verb. `cli/commands/index.ts` lists them; a new verb is one file plus one line there.
+ * One CLI verb: builds its commander definition (options, help, examples) and attaches an action
+ * that loads the verb's body from `cli/actions/` only when it runs, so that `--help`, `--version`
+ * and every other verb do not pay for its imports. `cli/commands/index.ts` lists them.
  */
-export interface CliCommand {
-  readonly name: string;
-  register(program: Command, run: RunCommand): void;
-}
+export type CliCommand = (run: RunCommand) => CommandUnknownOpts;
+
+/**
+ * The options object a definition yields, as commander will pass it to the action: each
+ * `cli/actions/` body takes exactly this type, so an option renamed in the definition is a type
+ * error in the body.
+ */
+export type OptionsOf<C> = C extends Command<unknown[], infer O extends OptionValues, OptionValues> ? O : never;
 
 /** Commander collector for a repeatable option (`--account a --account b`). */
 export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -38,11 +49,29 @@ export const parseAccountId = (value: string): string => {
   return value;
 };
 
+/** Where rules documents live in SSM unless told otherwise (docs/design.md §3). */
+export const DEFAULT_RULES_PATH = '/idc-lifecycle/rules/';
+
 /** Options shared by every command that talks to AWS. */
-export const addAwsOptions = (command: Command): Command =>
+export const addAwsOptions = <A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) =>
   command
     .option('--region <region>', 'AWS Region (default: from the environment or profile)')
     .option(
       '--endpoint-url <url>',
       'send every AWS call to this endpoint, e.g. the local emulator (default: AWS_ENDPOINT_URL or AWS)',
     );
+
+/** One example of a command line and what it does, for the `Examples:` section of a verb's help. */
+export interface Example {
+  readonly command: string;
+  readonly does: string;
+}
+
+/**
+ * The `Examples:` section of a verb's help: each line as typed, under what it does. The paths are
+ * those of a clone of the repository (`examples/`), which the package also ships.
+ */
+export const examplesHelp = (examples: readonly Example[]): string =>
+  `\nExamples:\n${examples.map((e) => `  # ${e.does}\n  $ ${e.command}`).join('\n\n')}\n`;

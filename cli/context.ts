@@ -28,7 +28,7 @@ export interface LiveExportOptions extends AwsTarget {
  */
 export interface AwsServices {
   exportLive(options: LiveExportOptions, onProgress: (message: string) => void): Promise<Snapshot>;
-  ssm(target: AwsTarget): SSMClient;
+  ssm(target: AwsTarget): Promise<SSMClient>;
 }
 
 export interface CliContext {

@@ -1,15 +1,10 @@
-import { createRequire } from 'node:module';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from '@commander-js/extra-typings';
 import { defaultAwsServices } from './aws-services.js';
 import type { RunCommand } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { type CliContext, type CommandContext, colorsFor } from './context.js';
 import { CliError, CliUsageError, causeChain, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './errors.js';
-
-const version = (): string => {
-  const pkg: unknown = createRequire(import.meta.url)('../package.json');
-  return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : '0.0.0';
-};
+import { packageVersion } from './package-root.js';
 
 const reportError = (ctx: CommandContext, error: unknown): number => {
   const expected = error instanceof CliError || error instanceof CliUsageError;
@@ -58,7 +53,7 @@ export const main = async (argv: readonly string[], context: Partial<CliContext>
   let exitCode = EXIT_OK;
   const program = new Command('idc-lifecycle')
     .description('IAM Identity Center lifecycle automation: validate, plan and publish assignment rules')
-    .version(version(), '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .option('--debug', 'on errors, also print the cause chain')
     .exitOverride()
     .configureOutput({
@@ -74,14 +69,15 @@ export const main = async (argv: readonly string[], context: Partial<CliContext>
     );
 
   const run: RunCommand = async (action) => {
-    debug = program.opts<{ debug?: boolean }>().debug === true;
+    debug = program.opts().debug === true;
     try {
       exitCode = await action(commandContext());
     } catch (error) {
       exitCode = reportError(commandContext(), error);
     }
   };
-  for (const command of COMMANDS) command.register(program, run);
+  // addCommand, unlike program.command(), does not pass on exitOverride and the output settings.
+  for (const command of COMMANDS) program.addCommand(command(run).copyInheritedSettings(program));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,79 +1,51 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { type CliCommand, parseNonNegativeNumber, parsePort, parsePositiveNumber } from '../command.js';
-import type { CommandContext } from '../context.js';
-import { CliUsageError, EXIT_OK } from '../errors.js';
-import { readSnapshotFile } from '../files.js';
-import { loadRulesFiles } from '../rules-files.js';
+import { Command } from '@commander-js/extra-typings';
+import {
+  type CliCommand,
+  DEFAULT_RULES_PATH,
+  examplesHelp,
+  type OptionsOf,
+  parseNonNegativeNumber,
+  parsePort,
+  parsePositiveNumber,
+} from '../command.js';
 
-export interface EmulatorOptions {
-  readonly snapshot: string;
-  readonly port: number;
-  readonly latencyMs?: number;
-  readonly timeScale?: number;
-  readonly rules?: readonly string[];
-  readonly rulesPath: string;
-}
+const define = () =>
+  new Command('emulator')
+    .description('run the local AWS emulator (Organizations, Identity Store, SSO Admin, SSM) seeded from a snapshot')
+    .requiredOption('--snapshot <file>', 'organization snapshot to seed the emulator with')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 4566)
+    .option(
+      '--latency-ms <n>',
+      'emulated latency of one assignment create or delete (default 1000)',
+      parseNonNegativeNumber,
+    )
+    .option(
+      '--time-scale <n>',
+      'run emulated time this many times faster than wall time (default 1)',
+      parsePositiveNumber,
+    )
+    .option('--rules <files...>', 'rules files to seed as SSM parameters (validated together first)')
+    .option('--rules-path <path>', 'SSM path to seed the rules files under', DEFAULT_RULES_PATH)
+    .addHelpText(
+      'after',
+      examplesHelp([
+        {
+          does: 'serve the example organization and rules on port 4566 until Ctrl+C',
+          command: 'idc-lifecycle emulator --snapshot examples/snapshot.json --rules examples/rules/*.yaml --port 4566',
+        },
+        {
+          does: 'the same with faster emulated time, on a free port (printed at start)',
+          command: 'idc-lifecycle emulator --snapshot examples/snapshot.json --port 0 --time-scale 100',
+        },
+      ]),
+    );
 
-/**
- * Starts the local emulator seeded from a snapshot, and optionally with rules files as SSM
- * parameters (`<rules-path><file name without extension>`, as `publish` names them). Both are
- * validated first so that a typo fails here and not on the first request. Runs until Ctrl+C.
- */
-export const emulator = async (ctx: CommandContext, options: EmulatorOptions): Promise<number> => {
-  await readSnapshotFile(ctx, options.snapshot);
-  let parametersDir: string | undefined;
-  try {
-    if (options.rules !== undefined) {
-      const { sources } = await loadRulesFiles(ctx, options.rules);
-      // The emulator seeds a directory; a private copy holds exactly the files named here.
-      parametersDir = await mkdtemp(join(tmpdir(), 'idc-lifecycle-rules-'));
-      const names = new Set<string>();
-      for (const source of sources) {
-        const name = basename(source.name);
-        if (names.has(name)) throw new CliUsageError(`two rules files are named ${name}; their parameters would clash`);
-        names.add(name);
-        await writeFile(join(parametersDir, name), source.text, 'utf8');
-      }
-    }
-    // Loaded on demand so that the other verbs do not pay for the emulator's start-up.
-    const { runEmulatorCommand } = await import('../../emulator/cli.js');
-    await runEmulatorCommand({
-      snapshotPath: resolve(ctx.cwd, options.snapshot),
-      port: options.port,
-      ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
-      ...(options.timeScale === undefined ? {} : { timeScale: options.timeScale }),
-      ...(parametersDir === undefined ? {} : { parametersDir, parametersPath: options.rulesPath }),
-      ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
-      write: (line) => ctx.stdout.write(`${line}\n`),
-    });
-  } finally {
-    if (parametersDir !== undefined) await rm(parametersDir, { recursive: true, force: true });
-  }
-  return EXIT_OK;
-};
+export type EmulatorOptions = OptionsOf<ReturnType<typeof define>>;
 
-export const emulatorCommand: CliCommand = {
-  name: 'emulator',
-  register(program, run) {
-    program
-      .command('emulator')
-      .description('run the local AWS emulator (Organizations, Identity Store, SSO Admin, SSM) seeded from a snapshot')
-      .requiredOption('--snapshot <file>', 'organization snapshot to seed the emulator with')
-      .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 4566)
-      .option(
-        '--latency-ms <n>',
-        'emulated latency of one assignment create or delete (default 1000)',
-        parseNonNegativeNumber,
-      )
-      .option(
-        '--time-scale <n>',
-        'run emulated time this many times faster than wall time (default 1)',
-        parsePositiveNumber,
-      )
-      .option('--rules <files...>', 'rules files to seed as SSM parameters (validated together first)')
-      .option('--rules-path <path>', 'SSM path to seed the rules files under', '/idc-lifecycle/rules/')
-      .action((options: EmulatorOptions) => run((ctx) => emulator(ctx, options)));
-  },
-};
+export const emulatorCommand: CliCommand = (run) =>
+  define().action((options) =>
+    run(async (ctx) => {
+      const { emulator } = await import('../actions/emulator.js');
+      return emulator(ctx, options);
+    }),
+  );

@@ -8,7 +8,10 @@ import { simulateCommand } from './simulate.js';
 import { snapshotCommand } from './snapshot.js';
 import { validateCommand } from './validate.js';
 
-/** Every verb, in the order `--help` lists them. A new verb is one file and one line here. */
+/**
+ * Every verb, in the order `--help` lists them. A new verb is a definition here (light: commander
+ * only) and a body in `cli/actions/` (loaded when the verb runs), plus one line in this list.
+ */
 export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
   schemaCommand,

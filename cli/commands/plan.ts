@@ -1,83 +1,9 @@
-import { Option } from 'commander';
-import { plan as computePlan } from '../../shared/domain/plan.js';
-import type { Plan } from '../../shared/domain/plan-types.js';
-import { type Snapshot, snapshotAssignments, snapshotView } from '../../shared/domain/snapshot.js';
-import { addAwsOptions, type CliCommand, collect, parseAccountId } from '../command.js';
-import type { CommandContext } from '../context.js';
-import { CliUsageError, EXIT_FAILURE, EXIT_OK } from '../errors.js';
-import { readSnapshotFile } from '../files.js';
-import { formatPlanTable, planJson } from '../plan-format.js';
-import { loadRulesFiles } from '../rules-files.js';
+import { Command, Option } from '@commander-js/extra-typings';
+import { addAwsOptions, type CliCommand, collect, examplesHelp, type OptionsOf, parseAccountId } from '../command.js';
 
-export interface PlanOptions {
-  readonly rules: readonly string[];
-  readonly snapshot?: string;
-  readonly live?: boolean;
-  readonly account?: readonly string[];
-  readonly format: 'table' | 'json';
-  readonly region?: string;
-  readonly endpointUrl?: string;
-  readonly instanceArn?: string;
-  readonly identityStoreId?: string;
-  readonly managementAccountId?: string;
-}
-
-const loadOrganization = async (ctx: CommandContext, options: PlanOptions): Promise<Snapshot> => {
-  if (options.snapshot !== undefined) return readSnapshotFile(ctx, options.snapshot);
-  return ctx.aws.exportLive(
-    {
-      region: options.region,
-      endpoint: options.endpointUrl,
-      instanceArn: options.instanceArn,
-      identityStoreId: options.identityStoreId,
-      managementAccountId: options.managementAccountId,
-    },
-    (message) => ctx.stderr.write(`${ctx.err.dim(message)}\n`),
-  );
-};
-
-/**
- * Computes what reconciliation would change, without changing anything. Exit 1 when a rule has an
- * unresolved reference: the plan is still printed, but rules that do not resolve against the
- * organization are a defect that CI should stop.
- */
-export const planCommandAction = async (ctx: CommandContext, options: PlanOptions): Promise<number> => {
-  if ((options.snapshot === undefined) === (options.live !== true)) {
-    throw new CliUsageError('give exactly one of --snapshot <file> and --live');
-  }
-  const { ruleSet } = await loadRulesFiles(ctx, options.rules);
-  const snapshot = await loadOrganization(ctx, options);
-  const view = snapshotView(snapshot);
-  const known = new Set(snapshot.accounts.map((a) => a.id));
-  const unknown = (options.account ?? []).filter((id) => !known.has(id));
-  if (unknown.length > 0) {
-    throw new CliUsageError(`--account ${unknown.join(', ')}: no such account in the organization`);
-  }
-  const result: Plan = computePlan({
-    ruleSet,
-    view,
-    actualAssignments: snapshotAssignments(snapshot),
-    actualMemberships: snapshot.groupMemberships,
-    ...(options.account === undefined ? {} : { accountIds: new Set(options.account) }),
-  });
-  if (options.format === 'json') {
-    ctx.stdout.write(`${JSON.stringify(planJson(result), null, 2)}\n`);
-  } else {
-    ctx.stdout.write(formatPlanTable(result, view, ctx.out));
-  }
-  if (result.errors.length > 0) {
-    const n = result.errors.length;
-    ctx.stderr.write(`${ctx.err.red(`error: ${n} ${n === 1 ? 'rule has' : 'rules have'} unresolved references`)}\n`);
-    return EXIT_FAILURE;
-  }
-  return EXIT_OK;
-};
-
-export const planCommand: CliCommand = {
-  name: 'plan',
-  register(program, run) {
-    const command = program
-      .command('plan')
+const define = () =>
+  addAwsOptions(
+    new Command('plan')
       .description('show what reconciliation would change (read-only), from a snapshot or the live organization')
       .requiredOption('--rules <files...>', 'rules documents (YAML or JSON), merged into one rule set')
       .addOption(new Option('--snapshot <file>', 'organization snapshot to plan against').conflicts('live'))
@@ -87,14 +13,39 @@ export const planCommand: CliCommand = {
         'only plan this account (repeatable); leaves membership changes out',
         (v: string, prev?: string[]) => collect(parseAccountId(v), prev),
       )
-      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json'] as const).default('table'))
       .option('--instance-arn <arn>', 'with --live: Identity Center instance (default: discovered)')
       .option('--identity-store-id <id>', 'with --live: identity store (default: discovered)')
       .option(
         '--management-account-id <id>',
         'with --live: management account (default: DescribeOrganization)',
         parseAccountId,
-      );
-    addAwsOptions(command).action((options: PlanOptions) => run((ctx) => planCommandAction(ctx, options)));
-  },
-};
+      ),
+  ).addHelpText(
+    'after',
+    examplesHelp([
+      {
+        does: 'what the rules would change in the example organization, grouped by account',
+        command: 'idc-lifecycle plan --rules examples/rules/*.yaml --snapshot examples/snapshot.json',
+      },
+      {
+        does: 'one account only, as the plan object of docs/design.md §6',
+        command:
+          'idc-lifecycle plan --rules examples/rules/*.yaml --snapshot examples/snapshot.json --account 444455550001 --format json',
+      },
+      {
+        does: 'against the live organization (read-only), with the credentials of a profile',
+        command: 'AWS_PROFILE=identity-admin idc-lifecycle plan --rules rules/*.yaml --live',
+      },
+    ]),
+  );
+
+export type PlanOptions = OptionsOf<ReturnType<typeof define>>;
+
+export const planCommand: CliCommand = (run) =>
+  define().action((options) =>
+    run(async (ctx) => {
+      const { planCommandAction } = await import('../actions/plan.js');
+      return planCommandAction(ctx, options);
+    }),
+  );

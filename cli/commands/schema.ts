@@ -1,27 +1,27 @@
-import { rulesJsonSchema } from '../../shared/domain/rules/json-schema.js';
-import type { CliCommand } from '../command.js';
-import type { CommandContext } from '../context.js';
-import { EXIT_OK } from '../errors.js';
-import { writeOutputFile } from '../files.js';
+import { Command } from '@commander-js/extra-typings';
+import { type CliCommand, examplesHelp, type OptionsOf } from '../command.js';
 
-export const schema = async (ctx: CommandContext, options: { readonly out?: string }): Promise<number> => {
-  const text = `${JSON.stringify(rulesJsonSchema(), null, 2)}\n`;
-  if (options.out === undefined) {
-    ctx.stdout.write(text);
-  } else {
-    await writeOutputFile(ctx, options.out, text);
-    ctx.stderr.write(`wrote the rules JSON Schema to ${options.out}\n`);
-  }
-  return EXIT_OK;
-};
+const define = () =>
+  new Command('schema')
+    .description('print the JSON Schema of rules documents (for editor completion)')
+    .option('--out <file>', 'write it to a file instead of stdout')
+    .addHelpText(
+      'after',
+      examplesHelp([
+        { does: 'print the schema', command: 'idc-lifecycle schema' },
+        {
+          does: 'write it where a "yaml-language-server: $schema=" comment can point',
+          command: 'idc-lifecycle schema --out rules.schema.json',
+        },
+      ]),
+    );
 
-export const schemaCommand: CliCommand = {
-  name: 'schema',
-  register(program, run) {
-    program
-      .command('schema')
-      .description('print the JSON Schema of rules documents (for editor completion)')
-      .option('--out <file>', 'write it to a file instead of stdout')
-      .action((options: { out?: string }) => run((ctx) => schema(ctx, options)));
-  },
-};
+export type SchemaOptions = OptionsOf<ReturnType<typeof define>>;
+
+export const schemaCommand: CliCommand = (run) =>
+  define().action((options) =>
+    run(async (ctx) => {
+      const { schema } = await import('../actions/schema.js');
+      return schema(ctx, options);
+    }),
+  );

@@ -1,54 +1,34 @@
-import { parseSnapshot } from '../../shared/domain/snapshot.js';
-import { addAwsOptions, type CliCommand, parseAccountId } from '../command.js';
-import type { CommandContext } from '../context.js';
-import { EXIT_OK } from '../errors.js';
-import { formatSnapshot, writeOutputFile } from '../files.js';
+import { Command } from '@commander-js/extra-typings';
+import { addAwsOptions, type CliCommand, examplesHelp, type OptionsOf, parseAccountId } from '../command.js';
 
-export interface SnapshotOptions {
-  readonly out: string;
-  readonly region?: string;
-  readonly endpointUrl?: string;
-  readonly instanceArn?: string;
-  readonly identityStoreId?: string;
-  readonly managementAccountId?: string;
-}
-
-/** Exports the live organization (read-only) into the snapshot format; progress goes to stderr. */
-export const snapshotCommandAction = async (ctx: CommandContext, options: SnapshotOptions): Promise<number> => {
-  const exported = await ctx.aws.exportLive(
-    {
-      region: options.region,
-      endpoint: options.endpointUrl,
-      instanceArn: options.instanceArn,
-      identityStoreId: options.identityStoreId,
-      managementAccountId: options.managementAccountId,
-    },
-    (message) => ctx.stderr.write(`${ctx.err.dim(message)}\n`),
-  );
-  // Checking the export the way `plan` will read it catches an inconsistent organization read
-  // (an assignment of a permission set deleted mid-export) before the file is trusted.
-  const snapshot = parseSnapshot(exported, 'export');
-  await writeOutputFile(ctx, options.out, formatSnapshot(snapshot));
-  ctx.stderr.write(
-    `${ctx.err.green(
-      `wrote ${options.out}: ${snapshot.organizationalUnits.length} OUs, ${snapshot.accounts.length} accounts, ` +
-        `${snapshot.permissionSets.length} permission sets, ${snapshot.groups.length} groups, ${snapshot.users.length} users, ` +
-        `${snapshot.groupMemberships.length} memberships, ${snapshot.assignments.length} assignments`,
-    )}\n`,
-  );
-  return EXIT_OK;
-};
-
-export const snapshotCommand: CliCommand = {
-  name: 'snapshot',
-  register(program, run) {
-    const command = program
-      .command('snapshot')
+const define = () =>
+  addAwsOptions(
+    new Command('snapshot')
       .description('export the live organization and Identity Center (read-only) into a snapshot file')
       .requiredOption('--out <file>', 'where to write the snapshot (JSON)')
       .option('--instance-arn <arn>', 'Identity Center instance (default: discovered)')
       .option('--identity-store-id <id>', 'identity store (default: discovered)')
-      .option('--management-account-id <id>', 'management account (default: DescribeOrganization)', parseAccountId);
-    addAwsOptions(command).action((options: SnapshotOptions) => run((ctx) => snapshotCommandAction(ctx, options)));
-  },
-};
+      .option('--management-account-id <id>', 'management account (default: DescribeOrganization)', parseAccountId),
+  ).addHelpText(
+    'after',
+    examplesHelp([
+      {
+        does: 'export the organization, in the Identity Center home Region',
+        command: 'AWS_PROFILE=identity-admin idc-lifecycle snapshot --out org.json --region eu-west-1',
+      },
+      {
+        does: 'export what the local emulator holds (see `idc-lifecycle emulator`)',
+        command: 'idc-lifecycle snapshot --out org.json --endpoint-url http://127.0.0.1:4566',
+      },
+    ]),
+  );
+
+export type SnapshotOptions = OptionsOf<ReturnType<typeof define>>;
+
+export const snapshotCommand: CliCommand = (run) =>
+  define().action((options) =>
+    run(async (ctx) => {
+      const { snapshotCommandAction } = await import('../actions/snapshot.js');
+      return snapshotCommandAction(ctx, options);
+    }),
+  );

@@ -1,36 +1,26 @@
-import { loadRuleSet } from '../../shared/domain/rules/load.js';
-import type { CliCommand } from '../command.js';
-import type { CommandContext } from '../context.js';
-import { EXIT_FAILURE, EXIT_OK } from '../errors.js';
-import { readRulesFiles, writeIssues } from '../rules-files.js';
+import { Command } from '@commander-js/extra-typings';
+import { type CliCommand, examplesHelp } from '../command.js';
 
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
-
-/** Validates every file together, as the worker would merge them: duplicates across files count. */
-export const validate = async (ctx: CommandContext, files: readonly string[]): Promise<number> => {
-  const sources = await readRulesFiles(ctx, files);
-  const result = loadRuleSet(sources);
-  if (!result.ok) {
-    writeIssues(ctx.stdout, ctx.out, result.issues);
-    return EXIT_FAILURE;
-  }
-  const { ruleSet } = result;
-  ctx.stdout.write(
-    `${ctx.out.green(
-      `${plural(sources.length, 'document', 'documents')}, ${plural(ruleSet.assignments.length, 'assignment rule', 'assignment rules')}, ` +
-        `${plural(ruleSet.memberships.length, 'membership rule', 'membership rules')}: valid`,
-    )}\n`,
-  );
-  return EXIT_OK;
-};
-
-export const validateCommand: CliCommand = {
-  name: 'validate',
-  register(program, run) {
-    program
-      .command('validate')
-      .description('validate rules files (YAML or JSON) as one rule set')
-      .argument('<files...>', 'rules documents')
-      .action((files: string[]) => run((ctx) => validate(ctx, files)));
-  },
-};
+export const validateCommand: CliCommand = (run) =>
+  new Command('validate')
+    .description('validate rules files (YAML or JSON) as one rule set')
+    .argument('<files...>', 'rules documents')
+    .addHelpText(
+      'after',
+      examplesHelp([
+        {
+          does: 'check every rules document together, as the worker merges them',
+          command: 'idc-lifecycle validate examples/rules/*.yaml',
+        },
+        {
+          does: 'in CI: exit 1 and one line per problem (file:line: path: reason)',
+          command: 'idc-lifecycle validate rules/*.yaml || exit 1',
+        },
+      ]),
+    )
+    .action((files) =>
+      run(async (ctx) => {
+        const { validate } = await import('../actions/validate.js');
+        return validate(ctx, files);
+      }),
+    );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_STEPS } from '../../cli/commands/demo.js';
+import { DEMO_STEPS } from '../../cli/actions/demo.js';
 import { runCli, stripAnsi } from './support/run-cli.js';
 
 describe('idc-lifecycle demo', () => {

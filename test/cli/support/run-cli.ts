@@ -25,9 +25,7 @@ export interface CliRun {
 /** AWS services that fail loudly: a test that reaches AWS without meaning to must not pass. */
 export const unreachableAws: AwsServices = {
   exportLive: () => Promise.reject(new Error('this test does not expect a live export')),
-  ssm: () => {
-    throw new Error('this test does not expect SSM calls');
-  },
+  ssm: () => Promise.reject(new Error('this test does not expect SSM calls')),
 };
 
 /** A real SSM client with fixed credentials, for aws-sdk-client-mock to intercept. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GetParametersByPathCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parameterNameFor, tierFor } from '../../../cli/commands/publish.js';
+import { parameterNameFor, tierFor } from '../../../cli/actions/publish.js';
 import type { AwsServices, AwsTarget } from '../../../cli/context.js';
 import { offlineSsmClient, runCli, unreachableAws } from '../../cli/support/run-cli.js';
 
@@ -48,7 +48,7 @@ beforeEach(() => {
   targets = [];
   aws = {
     ...unreachableAws,
-    ssm: (target) => {
+    ssm: async (target) => {
       targets.push(target);
       return ssm;
     },

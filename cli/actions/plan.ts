@@ -1,0 +1,60 @@
+import { plan as computePlan } from '../../shared/domain/plan.js';
+import type { Plan } from '../../shared/domain/plan-types.js';
+import { type Snapshot, snapshotAssignments, snapshotView } from '../../shared/domain/snapshot.js';
+import type { PlanOptions } from '../commands/plan.js';
+import type { CommandContext } from '../context.js';
+import { CliUsageError, EXIT_FAILURE, EXIT_OK } from '../errors.js';
+import { readSnapshotFile } from '../files.js';
+import { formatPlanTable, planJson } from '../plan-format.js';
+import { loadRulesFiles } from '../rules-files.js';
+
+const loadOrganization = async (ctx: CommandContext, options: PlanOptions): Promise<Snapshot> => {
+  if (options.snapshot !== undefined) return readSnapshotFile(ctx, options.snapshot);
+  return ctx.aws.exportLive(
+    {
+      region: options.region,
+      endpoint: options.endpointUrl,
+      instanceArn: options.instanceArn,
+      identityStoreId: options.identityStoreId,
+      managementAccountId: options.managementAccountId,
+    },
+    (message) => ctx.stderr.write(`${ctx.err.dim(message)}\n`),
+  );
+};
+
+/**
+ * Computes what reconciliation would change, without changing anything. Exit 1 when a rule has an
+ * unresolved reference: the plan is still printed, but rules that do not resolve against the
+ * organization are a defect that CI should stop.
+ */
+export const planCommandAction = async (ctx: CommandContext, options: PlanOptions): Promise<number> => {
+  if ((options.snapshot === undefined) === (options.live !== true)) {
+    throw new CliUsageError('give exactly one of --snapshot <file> and --live');
+  }
+  const { ruleSet } = await loadRulesFiles(ctx, options.rules);
+  const snapshot = await loadOrganization(ctx, options);
+  const view = snapshotView(snapshot);
+  const known = new Set(snapshot.accounts.map((a) => a.id));
+  const unknown = (options.account ?? []).filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new CliUsageError(`--account ${unknown.join(', ')}: no such account in the organization`);
+  }
+  const result: Plan = computePlan({
+    ruleSet,
+    view,
+    actualAssignments: snapshotAssignments(snapshot),
+    actualMemberships: snapshot.groupMemberships,
+    ...(options.account === undefined ? {} : { accountIds: new Set(options.account) }),
+  });
+  if (options.format === 'json') {
+    ctx.stdout.write(`${JSON.stringify(planJson(result), null, 2)}\n`);
+  } else {
+    ctx.stdout.write(formatPlanTable(result, view, ctx.out));
+  }
+  if (result.errors.length > 0) {
+    const n = result.errors.length;
+    ctx.stderr.write(`${ctx.err.red(`error: ${n} ${n === 1 ? 'rule has' : 'rules have'} unresolved references`)}\n`);
+    return EXIT_FAILURE;
+  }
+  return EXIT_OK;
+};
