@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type ApiCallsRow, benchApiCalls, printApiCalls } from './api-calls.js';
+import { benchCliStart, type CliStartResult, formatCliStartTable } from './cli-start.js';
 import { benchColdStart, type ColdStartResult, formatColdStartTable } from './cold-start.js';
 import { benchConcurrentCreates, type ConcurrentCreatesResult, printConcurrentCreates } from './concurrent-creates.js';
 import { benchPlanning, type PlanningBenchResult } from './planning.js';
@@ -10,7 +11,7 @@ import { printTable } from './support/table.js';
 import { benchThroughput, printThroughput, type ThroughputResult } from './throughput.js';
 
 /**
- * `npm run bench`: planning CPU time, cold start, API calls per event and throughput against the
+ * `npm run bench`: planning CPU time, cold start, CLI start-up, API calls per event and throughput against the
  * Identity Center floor. Prints one table per section and writes `bench/results.json`.
  */
 
@@ -22,6 +23,7 @@ export interface BenchResults {
   readonly throughput: ThroughputResult;
   readonly concurrentCreates: ConcurrentCreatesResult;
   readonly coldStart: readonly ColdStartResult[];
+  readonly cliStart: CliStartResult;
   /** Wall-clock seconds each section took. */
   readonly durationsSeconds: Readonly<Record<string, number>>;
 }
@@ -55,6 +57,10 @@ section('Cold start (bundled as deployed; module initialisation, fresh processes
 const coldStart = await timed(durations, 'coldStart', () => benchColdStart());
 console.log(formatColdStartTable(coldStart));
 
+section('CLI start-up (idc-lifecycle --version from the packed tarball, installed; fresh processes)');
+const cliStart = await timed(durations, 'cliStart', () => benchCliStart());
+console.log(formatCliStartTable(cliStart));
+
 section('API calls per event (1,000-account organization, deployed worker, throttling off)');
 const apiCalls = await timed(durations, 'apiCalls', benchApiCalls);
 printApiCalls(apiCalls);
@@ -80,6 +86,7 @@ const results: BenchResults = {
   throughput,
   concurrentCreates,
   coldStart,
+  cliStart,
   durationsSeconds: durations,
 };
 await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
