@@ -40,8 +40,9 @@ export interface AwsClients {
 
 /**
  * The Region that serves the Organizations API of the partition that `region` belongs to:
- * Organizations is a global service homed in us-east-1 (us-gov-west-1 and cn-northwest-1 in the
- * other partitions; docs/aws-facts.md §2).
+ * Organizations is a global service whose endpoint is in US East (N. Virginia) for commercial
+ * organizations, AWS GovCloud (US-West) for GovCloud and China (Ningxia) for China
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/region-support.html; docs/aws-facts.md §2).
  */
 export const organizationsRegion = (region: string | undefined): string => {
   if (region?.startsWith('us-gov-')) return 'us-gov-west-1';
@@ -67,9 +68,19 @@ const commonConfig = (options: ClientOptions) => ({
 export const createOrganizationsClient = (options: ClientOptions = {}): OrganizationsClient => {
   const common = commonConfig(options);
   // With an explicit endpoint the caller's Region is kept: the endpoint is not AWS's global one.
-  return new OrganizationsClient(
-    options.endpoint === undefined ? { ...common, region: organizationsRegion(options.region) } : common,
-  );
+  if (options.endpoint !== undefined) return new OrganizationsClient(common);
+  if (options.region !== undefined) {
+    return new OrganizationsClient({ ...common, region: organizationsRegion(options.region) });
+  }
+  // No Region given: the partition of the Region the SDK resolves (AWS_REGION, the profile) decides
+  // where Organizations is served, or a GovCloud or China deployment would call us-east-1. A client
+  // with the same settings resolves that Region exactly as the other clients do; it is asked for
+  // its Region only, never used for a call.
+  const resolver = new OrganizationsClient(common);
+  return new OrganizationsClient({
+    ...common,
+    region: async () => organizationsRegion(await resolver.config.region()),
+  });
 };
 
 export const createIdentityStoreClient = (options: ClientOptions = {}): IdentitystoreClient =>
