@@ -5,21 +5,13 @@ import type { PlanOptions } from '../commands/plan.js';
 import type { CommandContext } from '../context.js';
 import { CliUsageError, EXIT_FAILURE, EXIT_OK } from '../errors.js';
 import { readSnapshotFile } from '../files.js';
+import { exportLiveSnapshot } from '../live-snapshot.js';
 import { formatPlanTable, planJson } from '../plan-format.js';
 import { loadRulesFiles } from '../rules-files.js';
 
 const loadOrganization = async (ctx: CommandContext, options: PlanOptions): Promise<Snapshot> => {
   if (options.snapshot !== undefined) return readSnapshotFile(ctx, options.snapshot);
-  return ctx.aws.exportLive(
-    {
-      region: options.region,
-      endpoint: options.endpointUrl,
-      instanceArn: options.instanceArn,
-      identityStoreId: options.identityStoreId,
-      managementAccountId: options.managementAccountId,
-    },
-    (message) => ctx.stderr.write(`${ctx.err.dim(message)}\n`),
-  );
+  return exportLiveSnapshot(ctx, options);
 };
 
 /**
