@@ -6,7 +6,7 @@ import type { Snapshot } from '../../shared/domain/snapshot.js';
 import type { CommandContext } from '../context.js';
 import { CliError, EXIT_FAILURE, EXIT_OK } from '../errors.js';
 import { readSnapshotFile } from '../files.js';
-import { changeCount, sumPlans } from '../local/changes.js';
+import { changeCount, changesByMode } from '../local/changes.js';
 import { applyEventEffect } from '../local/event-effects.js';
 import { eventsFromJson } from '../local/event-files.js';
 import { createLocalSystem, type DeliveryResult, type LocalSystem } from '../local/harness.js';
@@ -211,7 +211,7 @@ export const demo = async (ctx: CommandContext, examplesDir: string = packageExa
     await system.close();
   }
 
-  const total = sumPlans(results.map((r) => r.changes));
+  const { changed: total } = changesByMode(results.flatMap((r) => r.reconciles));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const failed = results.some((r) => r.status === 'malformed' || r.failures.length > 0);
   out();

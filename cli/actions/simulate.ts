@@ -5,7 +5,7 @@ import type { SimulateOptions } from '../commands/simulate.js';
 import type { CommandContext } from '../context.js';
 import { CliError, CliUsageError, EXIT_FAILURE, EXIT_OK } from '../errors.js';
 import { readInputFile, readSnapshotFile } from '../files.js';
-import { sumPlans } from '../local/changes.js';
+import { changesByMode, sumPlans } from '../local/changes.js';
 import { applyEventEffect, type EffectDescription } from '../local/event-effects.js';
 import { eventsFromJson, type LoadedEvent } from '../local/event-files.js';
 import { createLocalSystem, type DeliveryResult, type LocalRulesDocument } from '../local/harness.js';
@@ -105,7 +105,9 @@ export const simulate = async (ctx: CommandContext, options: SimulateOptions): P
   const total = sumPlans(steps.map((s) => s.result.changes));
   if (table) {
     ctx.stdout.write(`${c.bold(`Over all ${events.length === 1 ? 'one event' : `${events.length} events`}`)}\n\n`);
-    ctx.stdout.write(formatTotals(total, namesFrom(...snapshots), c));
+    ctx.stdout.write(
+      formatTotals(changesByMode(steps.flatMap((s) => s.result.reconciles)), namesFrom(...snapshots), c),
+    );
   } else {
     ctx.stdout.write(`${JSON.stringify(planJson(total), null, 2)}\n`);
   }

@@ -2,6 +2,7 @@ import type { Plan, PlannedCreate, PlannedDelete } from '../../shared/domain/pla
 import { emptyPlan } from '../../shared/domain/plan-types.js';
 import type { LifecycleEvent } from '../../shared/domain/ports.js';
 import type { ReconcileOutcome } from '../../shared/domain/reconcile/outcome.js';
+import type { ReconcileRecord } from './harness.js';
 
 /**
  * What one reconcile changed, in the plan shape of docs/design.md §6. A reconcile's plan is what it set
@@ -82,3 +83,42 @@ export const sumPlans = (plans: readonly Plan[]): Plan => {
 
 export const changeCount = (plan: Plan): number =>
   plan.create.length + plan.delete.length + plan.memberships.add.length + plan.memberships.remove.length;
+
+/** What reconciles did, and what they only reported because the rules say `mode: report`. */
+export interface ChangesByMode {
+  /** Carried out, with every revocation held back and every rule error. */
+  readonly changed: Plan;
+  /** Planned and reported under `mode: report`, not carried out (no `blocked` or `errors`: those are in `changed`). */
+  readonly reported: Plan;
+}
+
+/** One item per key, the last one given (with its latest rules or reason), in order of first appearance. */
+const latestBy = <T>(items: readonly T[], key: (item: T) => string): T[] => [
+  ...new Map(items.map((item) => [key(item), item] as const)).values(),
+];
+
+/**
+ * Splits reconciles by whether they changed anything: a reconcile under `mode: report` returns
+ * its plan as its changes, and adding it to what others did would tell a reader that it happened.
+ * Since a report changes nothing, the next event's reconcile reports the same change again: the
+ * reported changes count each assignment and membership once.
+ */
+export const changesByMode = (records: readonly ReconcileRecord[]): ChangesByMode => {
+  const isReported = (r: ReconcileRecord): boolean => r.outcome?.status === 'reported';
+  const all = sumPlans(records.map((r) => r.changes));
+  const changed = sumPlans(records.filter((r) => !isReported(r)).map((r) => r.changes));
+  const reported = sumPlans(records.filter(isReported).map((r) => r.changes));
+  return {
+    changed: { ...changed, blocked: all.blocked, errors: all.errors },
+    reported: {
+      create: latestBy(reported.create, assignmentKey),
+      delete: latestBy(reported.delete, assignmentKey),
+      memberships: {
+        add: latestBy(reported.memberships.add, membershipKey),
+        remove: latestBy(reported.memberships.remove, membershipKey),
+      },
+      blocked: [],
+      errors: [],
+    },
+  };
+};

@@ -5,7 +5,7 @@ import type { Snapshot } from '../../shared/domain/snapshot.js';
 import { snapshotView } from '../../shared/domain/snapshot.js';
 import type { Colors } from '../context.js';
 import { formatPlanTable, ouPath, planSummary } from '../plan-format.js';
-import { changeCount } from './changes.js';
+import { type ChangesByMode, changeCount, changesByMode } from './changes.js';
 import type { EffectDescription } from './event-effects.js';
 import type { DeliveryResult, ReconcileRecord } from './harness.js';
 
@@ -94,6 +94,17 @@ export const countText = (plan: Plan): string => {
   return parts.length === 0 ? 'no change' : parts.join(', ');
 };
 
+/** "create 1 assignment, delete 3 assignments" (only the non-zero parts): what a report-mode plan would do. */
+export const wouldText = (plan: Plan): string =>
+  [
+    plan.create.length > 0 ? `create ${plural(plan.create.length, 'assignment')}` : '',
+    plan.delete.length > 0 ? `delete ${plural(plan.delete.length, 'assignment')}` : '',
+    plan.memberships.add.length > 0 ? `add ${plural(plan.memberships.add.length, 'membership')}` : '',
+    plan.memberships.remove.length > 0 ? `remove ${plural(plan.memberships.remove.length, 'membership')}` : '',
+  ]
+    .filter((p) => p !== '')
+    .join(', ');
+
 type Assignment = PlannedCreate | PlannedDelete;
 
 /** The lines of one reconcile: its changes with their rules or reasons, blocks, errors, failure. */
@@ -130,9 +141,6 @@ const recordLines = (record: ReconcileRecord, names: OrganizationView, c: Colors
   }
   for (const e of record.changes.errors) lines.push(`${c.red('x')} rule ${e.ruleId}: ${e.message}`);
   if (record.outcome?.status === 'skipped') lines.push(c.dim(`skipped: ${record.outcome.reason ?? 'nothing to do'}`));
-  if (record.outcome?.status === 'reported' && changeCount(record.changes) > 0) {
-    lines.push(c.yellow('report mode: planned and reported, nothing was changed'));
-  }
   if (record.error !== undefined) {
     lines.push(`${c.red('x')} ${c.red(`failed after ${plural(record.attempts, 'attempt')}: ${record.error.message}`)}`);
   }
@@ -203,7 +211,13 @@ export const formatDelivery = (
     label('failed', c.red(`fan-out: ${failure.error.message}`));
   }
 
-  label('changed', countText(result.changes));
+  const { changed, reported } = changesByMode(result.reconciles);
+  if (changeCount(reported) === 0) {
+    label('changed', countText(changed));
+  } else {
+    label('changed', changeCount(changed) === 0 ? 'nothing: the rules are in report mode' : countText(changed));
+    label('reported', `would ${wouldText(reported)} ${c.dim('(mode: report, so not done)')}`);
+  }
   const told = result.reconciles.filter(worthTelling);
   const single = result.reconciles.length === 1 && result.scopes.length === 1 && result.scopes[0] !== 'all';
   for (const record of told) {
@@ -215,21 +229,39 @@ export const formatDelivery = (
   return `${lines.join('\n')}\n`;
 };
 
+/** A plan as the plan table prints it (grouped by account), without the table's own summary line. */
+const tableLines = (plan: Plan, names: OrganizationView, c: Colors): string[] => {
+  const summary = planSummary(plan);
+  const kept = formatPlanTable(plan, names, c)
+    .split('\n')
+    .filter((line) => !line.includes(summary) && !line.startsWith('No changes:'));
+  while (kept.at(-1) === '') kept.pop();
+  return kept;
+};
+
 /**
  * The totals as the plan table prints them (grouped by account, with rules and reasons), ending
- * with a count of what changed rather than of what is planned.
+ * with a count of what changed rather than of what is planned. What reconciles under
+ * `mode: report` only reported comes after it, apart, as what would have changed.
  */
-export const formatTotals = (total: Plan, names: OrganizationView, c: Colors): string => {
-  const table = formatPlanTable(total, names, c).split('\n');
-  const summary = planSummary(total);
-  const kept = table.filter((line) => !line.includes(summary) && !line.startsWith('No changes:'));
+export const formatTotals = ({ changed, reported }: ChangesByMode, names: OrganizationView, c: Colors): string => {
   const counts = [
-    `${plural(total.create.length, 'assignment')} created, ${total.delete.length} deleted`,
-    `memberships: ${total.memberships.add.length} added, ${total.memberships.remove.length} removed`,
-    `${total.blocked.length} blocked`,
-    plural(total.errors.length, 'rule error'),
+    `${plural(changed.create.length, 'assignment')} created, ${changed.delete.length} deleted`,
+    `memberships: ${changed.memberships.add.length} added, ${changed.memberships.remove.length} removed`,
+    `${changed.blocked.length} blocked`,
+    plural(changed.errors.length, 'rule error'),
   ].join('; ');
-  while (kept.at(-1) === '') kept.pop();
-  const body = kept.length > 0 ? `${kept.join('\n')}\n` : '';
-  return `${body}${c.bold(`Changed: ${counts}.`)}\n`;
+  const body = tableLines(changed, names, c);
+  const lines = [...body, ...(body.length > 0 ? [''] : []), c.bold(`Changed: ${counts}.`)];
+  if (changeCount(reported) > 0) {
+    lines.push('', c.yellow('Reported under mode: report, and not done:'), '', ...tableLines(reported, names, c), '');
+    lines.push(
+      c.bold(
+        `Would change: ${reported.create.length} to create, ${reported.delete.length} to delete; ` +
+          `memberships: ${reported.memberships.add.length} to add, ${reported.memberships.remove.length} to remove. ` +
+          'Nothing of it was changed.',
+      ),
+    );
+  }
+  return `${lines.join('\n')}\n`;
 };

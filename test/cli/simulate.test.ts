@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -244,6 +244,58 @@ describe('idc-lifecycle simulate', () => {
     expect(text).toContain(
       'Changed: 4 assignments created, 0 deleted; memberships: 0 added, 0 removed; 0 blocked; 0 rule errors.',
     );
+  });
+
+  describe('under mode: report', () => {
+    const reportRules = async (): Promise<string[]> => {
+      const reportDir = join(dir, 'report');
+      await mkdir(reportDir, { recursive: true });
+      const settings = await readFile(repo('examples/rules/settings.yaml'), 'utf8');
+      expect(settings).toMatch(/^ {2}mode: enforce$/m);
+      const settingsFile = join(reportDir, 'settings.yaml');
+      await writeFile(settingsFile, settings.replace(/^ {2}mode: enforce$/m, '  mode: report'), 'utf8');
+      return RULES.map((file) => (file.endsWith('settings.yaml') ? settingsFile : file));
+    };
+    const events = [
+      repo('examples/events/01-create-account-result.json'),
+      repo('examples/events/02-move-account.json'),
+    ];
+
+    it('says for each event what would change, and that nothing did', async () => {
+      // Act
+      const rules = await reportRules();
+      const { code, stdout } = await runCli([
+        'simulate',
+        '--snapshot',
+        SNAPSHOT,
+        '--rules',
+        ...rules,
+        '--event',
+        ...events,
+      ]);
+
+      // Assess
+      const text = stripAnsi(stdout);
+      expect(code).toBe(0);
+      expect(text).toMatch(/^ {2}changed {3}nothing: the rules are in report mode$/m);
+      expect(text).toMatch(/^ {2}reported {2}would create 4 assignments \(mode: report, so not done\)$/m);
+      expect(text).not.toMatch(/changed +4 assignments created/);
+    });
+
+    it('totals nothing as changed, and what would have changed apart from it', async () => {
+      // Act
+      const rules = await reportRules();
+      const { stdout } = await runCli(['simulate', '--snapshot', SNAPSHOT, '--rules', ...rules, '--event', ...events]);
+
+      // Assess
+      const text = stripAnsi(stdout);
+      expect(text).toContain(
+        'Changed: 0 assignments created, 0 deleted; memberships: 0 added, 0 removed; 0 blocked; 0 rule errors.',
+      );
+      expect(text).toContain(
+        'Would change: 4 to create, 0 to delete; memberships: 0 to add, 0 to remove. Nothing of it was changed.',
+      );
+    });
   });
 
   it('publishes a rules update before the events, so that an SSM change fans it out', async () => {
