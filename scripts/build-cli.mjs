@@ -49,3 +49,24 @@ if (undeclared.size > 0) {
   );
   process.exit(1);
 }
+
+// What every start loads, `--version` included: the entry and the chunks it imports statically.
+// Only the command-line parser and colours belong there; each verb loads the rest when it runs.
+const STARTUP_PACKAGES = new Set(['commander', '@commander-js/extra-typings', 'picocolors']);
+const outputs = result.metafile.outputs;
+const seen = new Set();
+const heavy = new Set();
+const visit = (file) => {
+  if (seen.has(file)) return;
+  seen.add(file);
+  for (const { path, kind, external } of outputs[file]?.imports ?? []) {
+    if (kind !== 'import-statement') continue;
+    if (!external) visit(path);
+    else if (!path.startsWith('node:') && !builtins.has(path) && !STARTUP_PACKAGES.has(packageOf(path))) heavy.add(path);
+  }
+};
+visit('dist/idc-lifecycle.js');
+if (heavy.size > 0) {
+  console.error(`the CLI loads these at every start; import them where they are used: ${[...heavy].join(', ')}`);
+  process.exit(1);
+}

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AwsServices } from '../../cli/context.js';
 import { runCli, unreachableAws } from './support/run-cli.js';
@@ -16,13 +18,30 @@ describe('idc-lifecycle main', () => {
     }
   });
 
-  it('prints the package version with --version', async () => {
+  it.each(['validate', 'schema', 'plan', 'simulate', 'snapshot', 'publish', 'emulator', 'demo'])(
+    'ends the help of %s with examples of its own command line',
+    async (verb) => {
+      // Act
+      const run = await runCli([verb, '--help']);
+
+      // Assess
+      expect(run.code).toBe(0);
+      const examples = run.stdout.split('\nExamples:\n')[1];
+      expect(examples).toBeDefined();
+      expect(examples).toMatch(new RegExp(`^ {2}# .+\n {2}\\$ (\\S+=\\S+ )?idc-lifecycle ${verb}\\b`, 'm'));
+    },
+  );
+
+  it('prints the version of package.json with --version', async () => {
+    // Prepare
+    const pkg: unknown = JSON.parse(readFileSync(resolve('package.json'), 'utf8'));
+
     // Act
     const run = await runCli(['--version']);
 
     // Assess
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(run.stdout).toBe(`${(pkg as { version: string }).version}\n`);
   });
 
   it.each([
