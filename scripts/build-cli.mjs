@@ -61,8 +61,11 @@ const visit = (file) => {
   seen.add(file);
   for (const { path, kind, external } of outputs[file]?.imports ?? []) {
     if (kind !== 'import-statement') continue;
-    if (!external) visit(path);
-    else if (!path.startsWith('node:') && !builtins.has(path) && !STARTUP_PACKAGES.has(packageOf(path))) heavy.add(path);
+    if (!external) {
+      visit(path);
+    } else if (!path.startsWith('node:') && !builtins.has(path) && !STARTUP_PACKAGES.has(packageOf(path))) {
+      heavy.add(path);
+    }
   }
 };
 visit('dist/idc-lifecycle.js');
