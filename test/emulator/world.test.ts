@@ -56,7 +56,9 @@ describe('emulator world', () => {
   let clients: Clients;
 
   beforeEach(async () => {
-    emulator = await startEmulator({ snapshot: seed, quotas: false, timeScale: 100 });
+    // A create stays in flight for 300 ms of real time: long enough that a loaded machine still
+    // exports it before it lands, short enough that settling is quick.
+    emulator = await startEmulator({ snapshot: seed, quotas: false, timeScale: 100, assignmentLatencyMs: 30_000 });
     clients = createClients(emulator.endpoint);
   });
 
