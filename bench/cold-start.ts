@@ -72,6 +72,8 @@ const FUNCTION_ENVIRONMENT: Readonly<Record<FunctionName, Readonly<Record<string
   intake: {
     WORK_QUEUE_URL: QUEUE_URL,
     RULES_PATH: SHARED.RULES_PATH,
+    MANAGEMENT_ACCOUNT_ID: SHARED.MANAGEMENT_ACCOUNT_ID,
+    AUTOMATION_ACCOUNT_ID: '444455556666',
     AWS_LAMBDA_FUNCTION_NAME: 'idc-lifecycle-intake',
   },
   fanout: {

@@ -235,6 +235,8 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
     INSTANCE_ARN,
     IDENTITY_STORE_ID,
     MANAGEMENT_ACCOUNT_ID,
+    // One account runs everything here, as in a single-account deployment.
+    AUTOMATION_ACCOUNT_ID: MANAGEMENT_ACCOUNT_ID,
     MAX_OUTSTANDING_CREATES: String(
       Math.max(1, Math.floor(IDC_OUTSTANDING_CREATES_QUOTA / options.topology.containers)),
     ),

@@ -16,6 +16,7 @@ import { reconcileScope } from '../../shared/domain/reconcile/reconcile-scope.js
 import { scopeKey, type WorkItem } from '../../shared/domain/scope.js';
 import type { Snapshot } from '../../shared/domain/snapshot.js';
 import { MalformedEventError, type ParseResult, parseEvent } from '../../shared/events/index.js';
+import { checkOriginAccount } from '../../shared/events/origin.js';
 import { systemClock, type Telemetry } from '../../shared/runtime/composition.js';
 import { loadConfig } from '../../shared/runtime/config.js';
 import { changesOf, sumPlans } from './changes.js';
@@ -247,6 +248,8 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
     INSTANCE_ARN: options.snapshot.instanceArn,
     IDENTITY_STORE_ID: options.snapshot.identityStoreId,
     MANAGEMENT_ACCOUNT_ID: options.snapshot.managementAccountId,
+    // The snapshot's organization runs the automation in its management account.
+    AUTOMATION_ACCOUNT_ID: options.snapshot.managementAccountId,
     // As the stack shares Identity Center's outstanding creates among the worker's environments.
     MAX_OUTSTANDING_CREATES: String(Math.max(1, Math.floor(IDC_OUTSTANDING_CREATES / concurrency))),
   };
@@ -386,6 +389,12 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
       changes: sumPlans([]),
       events: [],
     };
+    // As the deployed intake does: an event from an account its kind cannot come from is dropped.
+    const origin = checkOriginAccount(event, {
+      management: env.MANAGEMENT_ACCOUNT_ID,
+      automation: env.AUTOMATION_ACCOUNT_ID,
+    });
+    if (origin.kind === 'refused') return { ...nothing, status: 'ignored', reason: origin.reason };
     let parsed: ParseResult;
     try {
       parsed = parseEvent(event, { rulesPath });

@@ -30,7 +30,9 @@ export const composeIntake = (clients: IntakeClients, config: IntakeConfig, tele
   const handler = makeHandler({
     queue: new SqsWorkQueue(clients.sqs, config.workQueueUrl),
     rulesPath: config.rulesPath,
+    accounts: { management: config.managementAccountId, automation: config.automationAccountId },
     logger: telemetry.logger,
+    metrics: telemetry.metrics,
   });
   return {
     /** The same handler without the Lambda middleware, for local callers. */

@@ -87,6 +87,7 @@ const variables = {
   IDC_REGION: optional,
   MANAGEMENT_ACCOUNT_ID: accountId,
   OPTIONAL_MANAGEMENT_ACCOUNT_ID: (raw) => (raw === undefined ? ok(undefined) : accountId(raw)),
+  AUTOMATION_ACCOUNT_ID: accountId,
   PRINCIPAL_READ_ROLE_ARN: optional,
   RULES_CACHE_SECONDS: cacheSeconds,
   MAX_OUTSTANDING_CREATES: outstandingCreates,
@@ -97,7 +98,12 @@ type Variable = keyof typeof variables;
 
 /** The variables of each function, with the config key each one fills. */
 const functions = {
-  intake: { workQueueUrl: 'WORK_QUEUE_URL', rulesPath: 'RULES_PATH' },
+  intake: {
+    workQueueUrl: 'WORK_QUEUE_URL',
+    rulesPath: 'RULES_PATH',
+    managementAccountId: 'MANAGEMENT_ACCOUNT_ID',
+    automationAccountId: 'AUTOMATION_ACCOUNT_ID',
+  },
   fanout: {
     workQueueUrl: 'WORK_QUEUE_URL',
     rulesPath: 'RULES_PATH',

@@ -14,6 +14,7 @@ export const MetricNames = {
   rulesRejected: 'RulesRejected',
   reconcileFailures: 'ReconcileFailures',
   reconcileDuration: 'ReconcileDuration',
+  eventsRefused: 'EventsRefused',
 } as const;
 export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];
 export type MetricUnitName = 'Count' | 'Milliseconds';

@@ -8,7 +8,7 @@ import { SqsWorkQueue } from '../../shared/adapters/sqs-work-queue.js';
 import { loadRuleSet } from '../../shared/domain/rules/load.js';
 import { parseScopeKey, type Scope, scopeKey } from '../../shared/domain/scope.js';
 import { MalformedEventError, toEventBridgeEvent } from '../../shared/events/index.js';
-import { RecordingLogger } from '../support/fakes/index.js';
+import { RecordingLogger, RecordingMetrics } from '../support/fakes/index.js';
 import { InMemoryFifoQueue } from './support/fifo-queue.js';
 import {
   PROD_ACCOUNTS,
@@ -21,15 +21,21 @@ import {
 } from './support/fixture.js';
 import { type ResilienceSystem, startSystem } from './support/system.js';
 
+const FUZZ_ACCOUNT = '111111111111';
 const SAMPLES_DIRECTORY = new URL('../fixtures/events/samples/', import.meta.url);
 
-/** Every public sample under test/fixtures/events/samples, as the intake would receive it (bare records wrapped). */
+/**
+ * Every public sample under test/fixtures/events/samples, as the intake would receive it (bare
+ * records wrapped), from the account the handler below expects: the samples come from many
+ * accounts, and the account check would otherwise refuse most of them before the parser saw them.
+ */
 const samples: readonly Record<string, unknown>[] = readdirSync(SAMPLES_DIRECTORY, { recursive: true })
   .map(String)
   .filter((path) => path.endsWith('.json'))
   .sort()
   .map((path) => JSON.parse(readFileSync(new URL(path, SAMPLES_DIRECTORY), 'utf8')) as Record<string, unknown>)
-  .map((sample) => ('detail-type' in sample ? sample : toEventBridgeEvent(sample)));
+  .map((sample) => ('detail-type' in sample ? sample : toEventBridgeEvent(sample)))
+  .map((sample) => ({ ...sample, account: FUZZ_ACCOUNT }));
 
 type Path = readonly (string | number)[];
 
@@ -77,7 +83,9 @@ describe('resilience: the intake function under garbage', () => {
   const handler = makeIntakeHandler({
     queue: new SqsWorkQueue(queue.client, 'https://sqs.eu-west-1.amazonaws.com/111111111111/work.fifo'),
     rulesPath: RULES_PATH,
+    accounts: { management: FUZZ_ACCOUNT, automation: FUZZ_ACCOUNT },
     logger: new RecordingLogger(),
+    metrics: new RecordingMetrics(),
   });
 
   /** Enqueues only scopes that survive their own key form, returns, or throws MalformedEventError. */

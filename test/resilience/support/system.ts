@@ -183,6 +183,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<Resilien
     INSTANCE_ARN,
     IDENTITY_STORE_ID,
     MANAGEMENT_ACCOUNT_ID: MANAGEMENT_ACCOUNT,
+    // One account runs everything here, as in a single-account deployment.
+    AUTOMATION_ACCOUNT_ID: MANAGEMENT_ACCOUNT,
     MAX_OUTSTANDING_CREATES: String(Math.floor(IDC_OUTSTANDING_CREATES_QUOTA / WORKER_MAX_CONCURRENCY)),
   };
   const workerConfig = loadConfig('worker', env);

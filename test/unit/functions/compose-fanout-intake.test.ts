@@ -25,6 +25,7 @@ const ENV = {
   SUMMARY_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:summaries',
   IDENTITY_STORE_ID,
   MANAGEMENT_ACCOUNT_ID: MANAGEMENT_ACCOUNT,
+  AUTOMATION_ACCOUNT_ID: '999999999999',
 };
 const SWEEP = { 'idc-lifecycle': 'sweep', executionId: 'sweep-compose' };
 
@@ -119,9 +120,10 @@ describe('composeFanout', () => {
 
 describe('composeIntake', () => {
   it.each([
-    ['enqueues the account an Organizations event names', PROD_1, [`account:${PROD_1}`]],
-    ['enqueues nothing for the all scope, which the fan-out expands', undefined, []],
-  ])('%s', async (_title, accountId, expected) => {
+    ['enqueues the account an Organizations event names', PROD_1, MANAGEMENT_ACCOUNT, [`account:${PROD_1}`]],
+    ['refuses an Organizations event from any other account', PROD_1, '999999999999', []],
+    ['enqueues nothing for the all scope, which the fan-out expands', undefined, undefined, []],
+  ])('%s', async (_title, accountId, from, expected) => {
     // Prepare
     const queue = new InMemoryFifoQueue(5);
     const intake = composeIntake({ sqs: queue.client }, loadConfig('intake', ENV), telemetry());
@@ -131,6 +133,7 @@ describe('composeIntake', () => {
         : {
             id: 'evt-intake',
             source: 'aws.organizations',
+            account: from,
             'detail-type': 'AWS API Call via CloudTrail',
             detail: {
               eventSource: 'organizations.amazonaws.com',

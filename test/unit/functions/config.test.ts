@@ -52,6 +52,18 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the accounts the intake accepts events from', () => {
+    // Act
+    const config = loadConfig('intake', {
+      WORK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/222222222222/work.fifo',
+      MANAGEMENT_ACCOUNT_ID: '111111111111',
+      AUTOMATION_ACCOUNT_ID: '222222222222',
+    });
+
+    // Assess
+    expect(config).toMatchObject({ managementAccountId: '111111111111', automationAccountId: '222222222222' });
+  });
+
   it.each([
     ['worker', { ...workerEnv, EVENT_BUS_NAME: undefined }, 'Environment variable EVENT_BUS_NAME is required'],
     ['worker', { ...workerEnv, MANAGEMENT_ACCOUNT_ID: '  ' }, 'Environment variable MANAGEMENT_ACCOUNT_ID is required'],
@@ -59,6 +71,11 @@ describe('loadConfig', () => {
     ['worker', { ...workerEnv, MODE: 'delete-everything' }, 'Environment variable MODE is invalid'],
     ['worker', { ...workerEnv, MANAGEMENT_ACCOUNT_ID: '123' }, 'Environment variable MANAGEMENT_ACCOUNT_ID is invalid'],
     ['intake', { WORK_QUEUE_URL: 'not a url' }, 'Environment variable WORK_QUEUE_URL is invalid'],
+    [
+      'intake',
+      { WORK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q.fifo', MANAGEMENT_ACCOUNT_ID: '111111111111' },
+      'Environment variable AUTOMATION_ACCOUNT_ID is required',
+    ],
     [
       'worker',
       { ...workerEnv, MAX_OUTSTANDING_CREATES: '11' },

@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { makeHandler } from '../../../functions/intake/handler.js';
 import { MalformedEventError } from '../../../shared/events/index.js';
-import { InMemoryQueue, RecordingLogger } from '../../support/fakes/index.js';
+import { InMemoryQueue, RecordingLogger, RecordingMetrics } from '../../support/fakes/index.js';
 import { failedMoveAccountEvent, malformedMoveAccountEvent, moveAccountEvent, rulesChangeEvent } from './events.js';
 
-const setup = () => {
+const MANAGEMENT = '111111111111';
+const AUTOMATION = '999999999999';
+
+/** A delegated-administrator deployment; the sample events come from the management account. */
+const setup = (accounts = { management: MANAGEMENT, automation: AUTOMATION }) => {
   const queue = new InMemoryQueue();
   const logger = new RecordingLogger();
-  return { queue, logger, handler: makeHandler({ queue, logger, rulesPath: '/idc-lifecycle/rules/' }) };
+  const metrics = new RecordingMetrics();
+  const handler = makeHandler({ queue, logger, metrics, accounts, rulesPath: '/idc-lifecycle/rules/' });
+  return { queue, logger, metrics, handler };
 };
 
 describe('intake handler', () => {
@@ -46,7 +52,7 @@ describe('intake handler', () => {
     const { queue, logger, handler } = setup();
 
     // Act
-    await handler(rulesChangeEvent());
+    await handler({ ...rulesChangeEvent(), account: AUTOMATION });
 
     // Assess
     expect(queue.items).toEqual([]);
@@ -76,5 +82,54 @@ describe('intake handler', () => {
 
     // Assess
     await expect(run).rejects.toBe(failure);
+  });
+
+  it('refuses an event from an account its kind cannot come from: logged with the reason, counted, not retried', async () => {
+    // Prepare
+    const { queue, logger, metrics, handler } = setup();
+
+    // Act
+    const run = handler({ ...moveAccountEvent(), account: '444444444444' });
+
+    // Assess
+    await expect(run).resolves.toBeUndefined();
+    expect(queue.items).toEqual([]);
+    expect(metrics.total('EventsRefused')).toBe(1);
+    expect(logger.entries).toEqual([
+      {
+        level: 'warn',
+        message: 'Event refused',
+        attributes: [
+          {
+            reason: 'organizations.amazonaws.com events are accepted only from account 111111111111',
+            source: 'aws.organizations',
+            account: '444444444444',
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('refuses a malformed event from a foreign account without parsing it', async () => {
+    // Prepare
+    const { handler, metrics } = setup();
+
+    // Act
+    const run = handler({ ...malformedMoveAccountEvent(), account: AUTOMATION });
+
+    // Assess
+    await expect(run).resolves.toBeUndefined();
+    expect(metrics.total('EventsRefused')).toBe(1);
+  });
+
+  it('counts nothing for an event from the expected account', async () => {
+    // Prepare
+    const { handler, metrics } = setup();
+
+    // Act
+    await handler(moveAccountEvent());
+
+    // Assess
+    expect(metrics.values).toEqual([]);
   });
 });
