@@ -3,15 +3,15 @@ import { type App, Aws } from 'aws-cdk-lib';
 import type { DeployConfig } from './config/deploy-config.js';
 import { REPOSITORY_ROOT } from './constructs/lifecycle-function.js';
 import { readRulesSeed } from './rules-seed.js';
-import { EventForwarderStack, PRINCIPAL_READ_ROLE_NAME } from './stacks/forwarder-stack.js';
+import { EventForwarderStack, forwarderRoleName, PRINCIPAL_READ_ROLE_NAME } from './stacks/forwarder-stack.js';
 import { EVENT_BUS_NAME, IdcLifecycleStack, WORKER_ROLE_NAME } from './stacks/main-stack.js';
 import { planTopology } from './topology.js';
 
 export interface BuildStacksOptions {
   readonly config: DeployConfig;
   /**
-   * Folder with the rules documents that seed the rules path.
-   * @default - `config.rulesSeedDirectory`, relative to the repository root
+   * Folder with the rules documents that seed an empty rules path.
+   * @default - `config.rulesSeedDirectory`, relative to the repository root; no seed when neither is set
    */
   readonly rulesSeedDirectory?: string;
 }
@@ -21,9 +21,9 @@ export interface LifecycleStacks {
   readonly forwarders: readonly EventForwarderStack[];
 }
 
-/** The default CLI context key and file for the deploy configuration (`-c config=<path>`). */
+/** The CLI context key of the deploy configuration (`-c config=<path>`), and the example to copy. */
 export const CONFIG_CONTEXT_KEY = 'config';
-export const DEFAULT_CONFIG_PATH = 'infra/config/example.config.json';
+export const EXAMPLE_CONFIG_PATH = 'infra/config/example.config.json';
 
 /**
  * Adds the main stack (automation account, home Region) and one forwarder stack per
@@ -31,14 +31,20 @@ export const DEFAULT_CONFIG_PATH = 'infra/config/example.config.json';
  *
  * @example
  * const app = new App();
- * buildStacks(app, { config: loadDeployConfig('infra/config/example.config.json') });
+ * buildStacks(app, { config: loadDeployConfig('infra/config/prod.config.json') });
  */
 export const buildStacks = (app: App, options: BuildStacksOptions): LifecycleStacks => {
   const { config } = options;
   const topology = planTopology(config);
   const seedDirectory = options.rulesSeedDirectory ?? config.rulesSeedDirectory;
-  const rulesSeed = readRulesSeed(isAbsolute(seedDirectory) ? seedDirectory : join(REPOSITORY_ROOT, seedDirectory));
+  const rulesSeed =
+    seedDirectory === undefined
+      ? undefined
+      : readRulesSeed(isAbsolute(seedDirectory) ? seedDirectory : join(REPOSITORY_ROOT, seedDirectory));
   const needsReadRole = topology.forwarders.some((plan) => plan.principalReadRole);
+  const forwarderRoleArns = topology.forwarders.map(
+    (plan) => `arn:${Aws.PARTITION}:iam::${config.managementAccountId}:role/${forwarderRoleName(plan.region)}`,
+  );
 
   const main = new IdcLifecycleStack(app, 'IdcLifecycle', {
     env: { account: config.automationAccountId, region: config.homeRegion },
@@ -47,6 +53,7 @@ export const buildStacks = (app: App, options: BuildStacksOptions): LifecycleSta
     rulesSeed,
     localSources: topology.local,
     forwardedSources: topology.forwarded,
+    forwarderRoleArns,
     principalReadRoleArn: needsReadRole
       ? `arn:${Aws.PARTITION}:iam::${config.managementAccountId}:role/${PRINCIPAL_READ_ROLE_NAME}`
       : undefined,
@@ -63,7 +70,7 @@ export const buildStacks = (app: App, options: BuildStacksOptions): LifecycleSta
         ? `arn:${Aws.PARTITION}:iam::${config.automationAccountId}:role/${WORKER_ROLE_NAME}`
         : undefined,
     });
-    // The bus (and its policy admitting the management account) exists before anything is forwarded.
+    // The bus (and its policy admitting the forwarder roles) exists before anything is forwarded.
     stack.addStackDependency(main);
     return stack;
   });

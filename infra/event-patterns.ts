@@ -14,7 +14,8 @@ export const toCdkEventPattern = (raw: RawEventPattern, extra: RawEventPattern =
 };
 
 /** The rules-path pattern for the fan-out function. */
-export const rulesChangedPattern = (rulesPath: string): EventPattern => toCdkEventPattern(eventPatterns.ssm(rulesPath));
+export const rulesChangedPattern = (rulesPath: string, extra: RawEventPattern = {}): EventPattern =>
+  toCdkEventPattern(eventPatterns.ssm(rulesPath), extra);
 
 /** The event kinds the intake function handles, keyed like the topology's sources. */
 export const SOURCE_PATTERNS = {

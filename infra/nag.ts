@@ -1,5 +1,7 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
+// cdk-nag's own renderer of a resource in a finding id; its index does not export it.
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
 
 /** One unacknowledged cdk-nag finding. */
@@ -33,3 +35,17 @@ export const findNagFindings = (scope: IConstruct): NagFinding[] =>
       ),
     })),
   );
+
+/**
+ * Acknowledges the `AwsSolutions-IAM5` finding for one wildcard resource on `scope` (a role, or a
+ * construct above it). The finding id names the resource as cdk-nag renders it (`<Ref>`,
+ * `<Id.Attr>`, joins flattened), so the id is computed by cdk-nag's renderer from the very value
+ * used in the statement, never spelled out by hand.
+ *
+ * @example
+ * acknowledgeWildcardResource(role, `${queueArn}:*`, 'Every version of the one function it invokes.');
+ */
+export const acknowledgeWildcardResource = (scope: IConstruct, resource: string, reason: string): void => {
+  const rendered = flattenCfnReference(Stack.of(scope).resolve(resource));
+  Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${rendered}]`, reason });
+};

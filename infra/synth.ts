@@ -1,18 +1,19 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { App } from 'aws-cdk-lib';
-import { buildStacks, DEFAULT_CONFIG_PATH } from './build-app.js';
-import { DeployConfigError, loadDeployConfig } from './config/deploy-config.js';
+import { buildStacks, EXAMPLE_CONFIG_PATH } from './build-app.js';
+import { DeployConfigError, loadDeployConfig, MissingDeployConfigError } from './config/deploy-config.js';
+import { cdkJsonContext } from './feature-flags.js';
 import { applyNagPacks } from './nag.js';
 import { RulesSeedError } from './rules-seed.js';
 
 /**
- * `npm run synth [-- --output <dir>] [--config <file>] [--skip-bundling]`: synthesizes every stack
+ * `npm run synth [-- --output <dir>] --config <file> [--skip-bundling]`: synthesizes every stack
  * offline (no AWS credentials, no lookups) with the cdk-nag packs applied, and exits 1 on any
  * unacknowledged finding, an invalid configuration or a failed bundle. Bundling uses the local
  * esbuild; `--skip-bundling` (or IDC_SKIP_BUNDLING=1) is for working on infra/ without the functions.
  */
-const USAGE = 'usage: npm run synth -- [--output <dir>] [--config <file>] [--skip-bundling]';
+const USAGE = 'usage: tsx infra/synth.ts --config <file> [--output <dir>] [--skip-bundling]';
 
 const main = (argv: readonly string[]): number => {
   let values: { output?: string; config?: string; 'skip-bundling'?: boolean; help?: boolean };
@@ -21,7 +22,7 @@ const main = (argv: readonly string[]): number => {
       args: [...argv],
       options: {
         output: { type: 'string', short: 'o', default: 'cdk.out' },
-        config: { type: 'string', short: 'c', default: DEFAULT_CONFIG_PATH },
+        config: { type: 'string', short: 'c' },
         'skip-bundling': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -38,20 +39,26 @@ const main = (argv: readonly string[]): number => {
 
   const outdir = resolve(values.output ?? 'cdk.out');
   const skipBundling = values['skip-bundling'] === true || process.env.IDC_SKIP_BUNDLING === '1';
+  // The feature flags of cdk.json, so that this synthesis matches what `cdk deploy` produces.
   const app = new App({
     outdir,
-    context: skipBundling ? { 'aws:cdk:bundling-stacks': [] } : {},
+    context: { ...cdkJsonContext(), ...(skipBundling ? { 'aws:cdk:bundling-stacks': [] } : {}) },
   });
 
   try {
-    const stacks = buildStacks(app, { config: loadDeployConfig(resolve(values.config ?? DEFAULT_CONFIG_PATH)) });
+    if (values.config === undefined) throw new MissingDeployConfigError('--config <file>', EXAMPLE_CONFIG_PATH);
+    const stacks = buildStacks(app, { config: loadDeployConfig(resolve(values.config)) });
     applyNagPacks(app);
     app.synth();
     for (const stack of [stacks.main, ...stacks.forwarders]) {
       console.log(`${stack.stackName} (${stack.account}/${stack.region}) -> ${outdir}/${stack.templateFile}`);
     }
   } catch (error) {
-    if (error instanceof DeployConfigError || error instanceof RulesSeedError) {
+    if (
+      error instanceof DeployConfigError ||
+      error instanceof RulesSeedError ||
+      error instanceof MissingDeployConfigError
+    ) {
       console.error(error.message);
       return 1;
     }

@@ -46,6 +46,38 @@ const rulesPath = z
     error: 'must leave room for a document name: SSM allows 15 levels',
   });
 
+const permissionSetArn = z
+  .string({ error: required('a string') })
+  .regex(/^arn:aws[a-z-]*:sso:::permissionSet\/(sso)?ins-[a-zA-Z0-9-.]{16}\/ps-[a-zA-Z0-9-./]{16}$/, {
+    error:
+      'must be a permission set ARN such as "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef"',
+  });
+
+const groupId = z
+  .string({ error: required('a string') })
+  .regex(/^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/, {
+    error: 'must be an Identity Store group id such as "9a672b3314-1234abcd-12ab-34cd-56ef-1234567890ab"',
+  });
+
+/** Lists without repeats: a repeated entry is almost always a copy-paste slip worth pointing out. */
+const uniqueList = <T extends z.ZodType<string>>(item: T) =>
+  z
+    .array(item, { error: required('a list') })
+    .refine((values) => new Set(values).size === values.length, { error: 'must not list an entry twice' })
+    .default([]);
+
+/**
+ * Whoever can write the rules parameters decides access across the organization. These limits are
+ * enforced by IAM on the worker role, so a rules document cannot lift them (docs/deployment.md).
+ */
+const guardrails = z.strictObject({
+  permissionSetArns: uniqueList(permissionSetArn).describe(
+    'Permission sets whose account assignments the worker may never create or delete',
+  ),
+  accountIds: uniqueList(accountId).describe('Accounts where the worker may never create or delete an assignment'),
+  groupIds: uniqueList(groupId).describe('Groups whose memberships the worker may never add or remove'),
+});
+
 export const deployConfigSchema = z
   .strictObject({
     homeRegion: region.describe('The Region where IAM Identity Center is enabled (its home Region)'),
@@ -92,8 +124,13 @@ export const deployConfigSchema = z
     rulesSeedDirectory: z
       .string({ error: required('a folder path') })
       .min(1, { error: 'must not be empty' })
-      .default('examples/rules')
-      .describe('Folder whose *.yaml files seed the rules parameters on first deployment, relative to the repository'),
+      .optional()
+      .describe(
+        'Folder whose *.yaml files seed an empty rules path on first deployment, relative to the repository; omit it to publish the rules yourself',
+      ),
+    guardrails: guardrails
+      .default({ permissionSetArns: [], accountIds: [], groupIds: [] })
+      .describe('Deploy-time limits on the worker role that no rules document can lift (explicit IAM Deny statements)'),
   })
   .superRefine((config, ctx) => {
     if ((config.instanceArn === undefined) !== (config.identityStoreId === undefined)) {
@@ -103,6 +140,16 @@ export const deployConfigSchema = z
         message: 'must be given together with the other one (or omit both to discover them at deploy time)',
       });
     }
+    const instanceId = config.instanceArn?.split('/')[1];
+    config.guardrails.permissionSetArns.forEach((arn, index) => {
+      if (instanceId !== undefined && arn.split('/')[1] !== instanceId) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['guardrails', 'permissionSetArns', index],
+          message: `must be a permission set of the configured instance ${instanceId}`,
+        });
+      }
+    });
   });
 
 export type DeployConfig = z.output<typeof deployConfigSchema>;
@@ -115,6 +162,21 @@ export class DeployConfigError extends Error {
   constructor(source: string, problems: readonly string[], options?: { cause?: unknown }) {
     super(`Invalid deploy configuration ${source}:\n  - ${problems.join('\n  - ')}`, options);
     this.problems = problems;
+  }
+}
+
+/**
+ * No configuration was named. Synthesizing with the example instead would deploy made-up account
+ * ids, so this is an error that says which flag to pass and which file to start from.
+ */
+export class MissingDeployConfigError extends Error {
+  override readonly name = 'MissingDeployConfigError';
+
+  constructor(flag: string, example: string) {
+    super(
+      `No deploy configuration given: pass ${flag} with the path of your configuration file. ` +
+        `To write one, copy ${example} and set your accounts, Region and instance (docs/deployment.md §3).`,
+    );
   }
 }
 

@@ -1,7 +1,7 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -58,6 +58,16 @@ export class AlertTopic extends Construct {
       this.topic.addSubscription(new EmailSubscription(props.email, { deadLetterQueue: undelivered.queue }));
       this.notify(undelivered.depthAlarm);
     }
+  }
+
+  /** Lets a function's role publish to the topic, and so use the topic's key for each message. */
+  grantPublish(role: IRole): void {
+    this.topic.grantPublish(role);
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'Added by topic.grantPublish for the topic key: SNS needs a fresh data key per message; the statement is scoped to that one key.',
+    });
   }
 
   /** Sends the alarm's ALARM and OK transitions to the topic. */

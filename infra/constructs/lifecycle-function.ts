@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -10,13 +10,16 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE as EMF_NAMESPACE } from '../../shared/runtime/metrics.js';
 import { FUNCTION_BUNDLING } from '../bundling.js';
+import { acknowledgeWildcardResource } from '../nag.js';
+import type { Permission } from '../permissions.js';
 
 /** The repository root: entries, the lock file and esbuild are resolved from here. */
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The namespace and `service` dimension of the functions' EMF metrics (Powertools). */
-export const METRICS_NAMESPACE = 'idc-lifecycle';
+export const METRICS_NAMESPACE = EMF_NAMESPACE;
 export const SERVICE_NAME = 'idc-lifecycle';
 
 export interface LifecycleFunctionProps {
@@ -159,5 +162,38 @@ export class LifecycleFunction extends Construct {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    this.#acknowledgeHouseDefaults();
+  }
+
+  /** Adds the statements to the execution role and acknowledges each wildcard with its reason. */
+  allow(permission: Permission): void {
+    for (const statement of permission.statements) this.role.addToPrincipalPolicy(statement);
+    const reasons = new Map(permission.wildcards.map(({ resource, reason }) => [resource, reason]));
+    for (const [resource, reason] of reasons) acknowledgeWildcardResource(this.role, resource, reason);
+  }
+
+  /** The findings that every function of the house has, by the choices made above. */
+  #acknowledgeHouseDefaults(): void {
+    const ack = (id: string, reason: string) => Validations.of(this).acknowledge({ id, reason });
+    ack(
+      'AwsSolutions-L1',
+      'Node.js 22 is the runtime the project targets and measures (bundle target node22, docs/design.md §8); moving on is a one-line change in LifecycleFunction.',
+    );
+    ack(
+      'Serverless-LambdaLatestVersion',
+      'Node.js 22 is the runtime the project targets and measures (bundle target node22, docs/design.md §8).',
+    );
+    ack(
+      'Serverless-LambdaDLQ',
+      'Asynchronous failures go to an on-failure destination (the invocation failure queue), which records the error as well as the event; a function DLQ would duplicate it.',
+    );
+    ack(
+      'AwsSolutions-IAM5[Resource::*]',
+      'Only for actions that support no resource type: X-Ray PutTraceSegments/PutTelemetryRecords (added by active tracing) and the Organizations list calls of infra/permissions.ts.',
+    );
+    ack(
+      'Serverless-LambdaStarPermissions',
+      'The only wildcards are resources of actions without resource-level permissions (X-Ray, organizations:List*) and ARNs whose ids are data, each acknowledged with its reason where the statement is added (infra/permissions.ts).',
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   EventBus,
   type IEventBus,
@@ -14,15 +14,20 @@ import type { Construct } from 'constructs';
 import type { DeployConfig } from '../config/deploy-config.js';
 import { AlertTopic } from '../constructs/alert-topic.js';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.js';
+import { TARGET_RETRY } from '../constructs/event-routes.js';
 import { SOURCE_PATTERNS, toCdkEventPattern } from '../event-patterns.js';
+import { acknowledgeWildcardResource } from '../nag.js';
 import { type IdentityCenterRefs, principalAssignmentReadStatements } from '../permissions.js';
 import type { ForwardedSource, ForwarderPlan } from '../topology.js';
 
 /** The name of the narrow read role in the management account; the worker assumes it by ARN. */
 export const PRINCIPAL_READ_ROLE_NAME = 'idc-lifecycle-principal-read';
 
-/** EventBridge's own ceilings for a target's retry policy: keep trying for a full day. */
-export const TARGET_RETRY = { retryAttempts: 185, maxEventAge: Duration.hours(24) } as const;
+/**
+ * The forwarding role of the stack in `region`. Fixed, so that the main stack's bus policy can
+ * name it before it exists; IAM names are global to an account, hence the Region in the name.
+ */
+export const forwarderRoleName = (region: string): string => `idc-lifecycle-forwarder-${region}`;
 
 export interface EventForwarderStackProps extends StackProps {
   readonly config: DeployConfig;
@@ -86,12 +91,13 @@ export class EventForwarderStack extends Stack {
     });
 
     this.forwardingRole = new Role(this, 'ForwardingRole', {
+      roleName: forwarderRoleName(plan.region),
       assumedBy: new ServicePrincipal('events.amazonaws.com'),
       description: 'Lets EventBridge put forwarded events on the idc-lifecycle bus, nothing else',
     });
     const bus = EventBus.fromEventBusArn(this, 'TargetBus', props.targetBusArn);
     const target = new ForwardToBus(bus, { role: this.forwardingRole, deadLetterQueue: dlq.queue });
-    for (const source of plan.sources) this.#forward(source, target);
+    for (const source of plan.sources) this.#forward(source, target, config.managementAccountId);
 
     if (plan.principalReadRole) {
       if (!props.workerRoleArn) throw new Error(`${id}: the principal read role needs the worker role ARN`);
@@ -115,20 +121,20 @@ export class EventForwarderStack extends Stack {
       });
       for (const statement of principalAssignmentReadStatements(refs)) this.principalReadRole.addToPolicy(statement);
       if (!config.instanceArn) {
-        Validations.of(this.principalReadRole).acknowledge({
-          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sso:::instance/*]',
-          reason:
-            'Instance discovery mode: the instance ARN is discovered in the automation account at deploy time and cannot be referenced across accounts; an organization has exactly one organization instance.',
-        });
+        acknowledgeWildcardResource(
+          this.principalReadRole,
+          refs.instanceArn,
+          'Instance discovery mode: the instance ARN is discovered in the automation account at deploy time and cannot be referenced across accounts; an organization has exactly one organization instance.',
+        );
       }
     }
   }
 
-  #forward(source: ForwardedSource, target: IRuleTarget): void {
+  #forward(source: ForwardedSource, target: IRuleTarget, account: string): void {
     const { id, description, raw } = SOURCE_PATTERNS[source];
     new Rule(this, `Forward${id}`, {
       description: `Forwards ${description} to the idc-lifecycle bus`,
-      eventPattern: toCdkEventPattern(raw),
+      eventPattern: toCdkEventPattern(raw, { account: [account] }),
       targets: [target],
     });
   }

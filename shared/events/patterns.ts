@@ -49,10 +49,13 @@ export const eventPatterns = {
     detail: { service: ['organizations'], 'resource-type': ['account'] },
   },
   /**
-   * Identity Center home Region. No `source`: SCIM records may arrive under a source other than
-   * `aws.identitystore` (unverified), and `detail.eventSource` is what identifies them.
+   * Identity Center home Region. `detail.eventSource` identifies the three kinds of record; the
+   * exact `source` of SCIM records is unverified, so `source` only has to start with `aws.`, which
+   * no PutEvents caller can use (EventBridge reserves it for AWS services): a forged event with a
+   * CloudTrail-like detail does not match.
    */
   identity: {
+    source: [{ prefix: 'aws.' }],
     'detail-type': [API_CALL],
     detail: {
       eventSource: [...IDENTITY_EVENT_SOURCES],

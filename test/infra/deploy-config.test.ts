@@ -65,6 +65,34 @@ describe('parseDeployConfig', () => {
       'identityStoreId must be given together with the other one',
     ],
     ['a misspelt field', { homeregion: 'eu-west-1' }, 'unknown field "homeregion"'],
+    [
+      'a guardrail account that is not an account id',
+      { guardrails: { accountIds: ['12345'] } },
+      'guardrails.accountIds.0 must be 12 digits (got "12345")',
+    ],
+    [
+      'a guardrail permission set given by name',
+      { guardrails: { permissionSetArns: ['AdministratorAccess'] } },
+      'guardrails.permissionSetArns.0 must be a permission set ARN',
+    ],
+    [
+      'a guardrail permission set of another instance',
+      {
+        guardrails: { permissionSetArns: ['arn:aws:sso:::permissionSet/ssoins-0000000000000000/ps-1234567890abcdef'] },
+      },
+      'guardrails.permissionSetArns.0 must be a permission set of the configured instance ssoins-1234567890abcdef',
+    ],
+    [
+      'a guardrail group given by display name',
+      { guardrails: { groupIds: ['Administrators'] } },
+      'guardrails.groupIds.0 must be an Identity Store group id',
+    ],
+    [
+      'a guardrail listed twice',
+      { guardrails: { accountIds: ['333333333333', '333333333333'] } },
+      'guardrails.accountIds must not list an entry twice',
+    ],
+    ['a misspelt guardrail list', { guardrails: { accounts: ['333333333333'] } }, 'unknown field "accounts"'],
   ])('rejects %s with an actionable message', (_, overrides, message) => {
     // Prepare
     const input = { ...CROSS_ACCOUNT, ...overrides };
@@ -97,9 +125,11 @@ describe('parseDeployConfig', () => {
       sweepSchedule: 'rate(6 hours)',
       mode: 'report',
       logRetentionDays: 90,
-      rulesSeedDirectory: 'examples/rules',
+      guardrails: { permissionSetArns: [], accountIds: [], groupIds: [] },
     });
     expect(config.instanceArn).toBeUndefined();
+    // No seed unless the configuration names one: the example rules are never deployed by default.
+    expect(config.rulesSeedDirectory).toBeUndefined();
   });
 
   it('accepts a six-field cron expression', () => {

@@ -86,7 +86,7 @@ describe('EventForwarderStack', () => {
         Statement: [
           Match.objectLike({
             Action: 'sts:AssumeRole',
-            Principal: { AWS: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':iam::222222222222:root'])] }) },
+            Principal: { AWS: 'arn:aws:iam::222222222222:root' },
             Condition: {
               ArnEquals: {
                 'aws:PrincipalArn': {

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildStacks } from '../../infra/build-app.js';
@@ -11,8 +10,8 @@ import {
   WORKER_ROLE_NAME,
   WORKER_TIMEOUT,
 } from '../../infra/stacks/main-stack.js';
-import { actionsOf, allActions, allowing, resourcesOf, statementsOf } from './iam-support.js';
-import { CROSS_ACCOUNT, DISCOVERY, rulesFolder, SINGLE_ACCOUNT, synthesize } from './support.js';
+import { actionsOf, allActions, allowing, resourcesOf, type Statement, statementsOf } from './iam-support.js';
+import { CROSS_ACCOUNT, DISCOVERY, GUARDED, rulesFolder, SINGLE_ACCOUNT, synthesize, testApp } from './support.js';
 
 const cross = () => synthesize(CROSS_ACCOUNT);
 const single = () => synthesize(SINGLE_ACCOUNT);
@@ -25,9 +24,13 @@ const queueId = (path: string, s = cross()) =>
   s.stacks.main.getLogicalId(s.stacks.main.node.findChild(path).node.findChild('Queue').node.defaultChild as never);
 
 describe('IdcLifecycleStack event routing', () => {
-  it('names the custom bus idc-lifecycle and admits only the management account to put events', () => {
+  it('names the custom bus idc-lifecycle and admits only the forwarder roles of the management account', () => {
     // Prepare
     const { main } = cross();
+    const forwarderRole = (region: string) =>
+      Match.objectLike({
+        'Fn::Join': ['', Match.arrayWith([`:iam::111111111111:role/idc-lifecycle-forwarder-${region}`])],
+      });
 
     // Act / Assess
     main.hasResourceProperties('AWS::Events::EventBus', { Name: 'idc-lifecycle' });
@@ -35,10 +38,65 @@ describe('IdcLifecycleStack event routing', () => {
       Statement: {
         Effect: 'Allow',
         Action: 'events:PutEvents',
-        Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] } },
+        Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+        Condition: { ArnEquals: { 'aws:PrincipalArn': [forwarderRole('us-east-1'), forwarderRole('eu-west-1')] } },
       },
     });
     expect(Object.keys(main.findResources('AWS::Events::EventBusPolicy'))).toHaveLength(1);
+  });
+
+  it('gives the bus no resource policy when nothing is forwarded', () => {
+    // Prepare
+    const { main } = single();
+
+    // Act
+    const policies = main.findResources('AWS::Events::EventBusPolicy');
+
+    // Assess
+    expect(policies).toEqual({});
+  });
+
+  it.each([
+    ['cross-account', CROSS_ACCOUNT],
+    ['single-account', SINGLE_ACCOUNT],
+  ])('names the account of its events in every rule (%s)', (_, input) => {
+    // Prepare
+    const s = synthesize(input);
+    const expected = new Map([
+      ['aws.organizations', s.config.managementAccountId],
+      ['aws.tag', s.config.managementAccountId],
+      ['aws.controltower', s.config.managementAccountId],
+      ['aws.ssm', s.config.automationAccountId],
+    ]);
+
+    // Act
+    const patterns = Object.values(s.main.findResources('AWS::Events::Rule')).map(
+      (rule) => rule.Properties.EventPattern as { source: unknown[]; account: string[] },
+    );
+
+    // Assess
+    expect(patterns.length).toBeGreaterThan(0);
+    for (const pattern of patterns) {
+      expect(pattern.account).toHaveLength(1);
+      const source = typeof pattern.source[0] === 'string' ? pattern.source[0] : undefined;
+      const account = source === undefined ? undefined : expected.get(source);
+      if (account !== undefined) expect(pattern.account).toEqual([account]);
+    }
+  });
+
+  it('matches identity CloudTrail records only under an AWS source, which no PutEvents caller can use', () => {
+    // Prepare
+    const { main } = cross();
+
+    // Act / Assess
+    main.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: 'default',
+      EventPattern: Match.objectLike({
+        source: [{ prefix: 'aws.' }],
+        account: ['222222222222'],
+        detail: Match.objectLike({ eventSource: Match.arrayWith(['identitystore-scim.amazonaws.com']) }),
+      }),
+    });
   });
 
   it('matches forwarded Organizations events on the custom bus, from the management account only, without failed calls', () => {
@@ -329,7 +387,7 @@ describe('IdcLifecycleStack permissions', () => {
     'identitystore:DeleteGroupMembership',
   ];
 
-  it('lets the intake role send to the queue and read the rules, and nothing in Identity Center', () => {
+  it('lets the intake role send to the queue and nothing else: no rules, no directory, no Identity Center', () => {
     // Prepare
     const { intake } = roles();
 
@@ -338,7 +396,50 @@ describe('IdcLifecycleStack permissions', () => {
 
     // Assess
     expect(actions).toContain('sqs:SendMessage');
-    expect(actions.filter((action) => /^(sso|identitystore|organizations|events|sns):/.test(action))).toEqual([]);
+    expect(actions.filter((action) => /^(ssm|sso|identitystore|organizations|events|sns):/.test(action))).toEqual([]);
+  });
+
+  it.each([
+    'organizations:DescribeAccount',
+    'organizations:ListTagsForResource',
+    'organizations:DescribeOrganization',
+    'identitystore:DescribeUser',
+    'identitystore:DescribeGroup',
+    'identitystore:ListGroupMembershipsForMember',
+    'sso:ListAccountAssignments',
+  ])('does not let the fan-out call %s, which it never needs', (action) => {
+    // Prepare
+    const { fanout } = roles();
+
+    // Act / Assess
+    expect(allowing(fanout, action)).toEqual([]);
+  });
+
+  it.each([
+    ['cross-account', CROSS_ACCOUNT],
+    ['single-account', SINGLE_ACCOUNT],
+    ['discovery', DISCOVERY],
+    ['a rules seed and guardrails', { ...CROSS_ACCOUNT, ...GUARDED }],
+  ])('lets no role but the worker write Identity Center, in any stack (%s)', (_, input) => {
+    // Prepare
+    const s = synthesize(input);
+    const templates = [s.main, ...s.stacks.forwarders.map((stack) => s.forwarder(stack.region))];
+    const workerRoleId = s.stacks.main.getLogicalId(s.stacks.main.worker.role.node.defaultChild as never);
+    const writes = /^(sso|identitystore):(Create|Delete|Update|Put|Attach|Detach|Provision|Associate)/;
+
+    // Act
+    const writers = templates.flatMap((template) =>
+      Object.entries(template.findResources('AWS::IAM::Policy'))
+        .filter(([, policy]) =>
+          (policy.Properties.PolicyDocument.Statement as Statement[]).some(
+            (statement) => statement.Effect === 'Allow' && actionsOf(statement).some((action) => writes.test(action)),
+          ),
+        )
+        .flatMap(([, policy]) => policy.Properties.Roles as { Ref: string }[]),
+    );
+
+    // Assess
+    expect(writers).toEqual([{ Ref: workerRoleId }]);
   });
 
   it.each([
@@ -542,14 +643,47 @@ describe('IdcLifecycleStack instance discovery', () => {
   });
 });
 
-describe('IdcLifecycleStack rules parameters', () => {
-  const build = (rulesSeedDirectory: string) =>
-    buildStacks(new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false }), {
-      config: parseDeployConfig(CROSS_ACCOUNT),
-      rulesSeedDirectory,
-    });
+describe('IdcLifecycleStack guardrails', () => {
+  const worker = (input: Record<string, unknown>) => {
+    const { main, stacks } = synthesize(input);
+    return statementsOf(main, stacks.main.worker.role);
+  };
 
-  it('seeds one retained parameter per document under the rules path, advanced above 4 KB', () => {
+  it('denies assignment writes on the protected permission sets and accounts, and membership writes on the protected groups', () => {
+    // Prepare / Act
+    const denies = worker({ ...CROSS_ACCOUNT, ...GUARDED }).filter((statement) => statement.Effect === 'Deny');
+
+    // Assess
+    expect(denies.map((statement) => [actionsOf(statement), resourcesOf(statement)])).toEqual([
+      [['sso:CreateAccountAssignment', 'sso:DeleteAccountAssignment'], [GUARDED.guardrails.permissionSetArns[0]]],
+      [
+        ['sso:CreateAccountAssignment', 'sso:DeleteAccountAssignment'],
+        [
+          expect.stringContaining(':sso:::account/111111111111'),
+          expect.stringContaining(':sso:::account/333333333333'),
+        ],
+      ],
+      [
+        ['identitystore:CreateGroupMembership', 'identitystore:DeleteGroupMembership'],
+        [expect.stringContaining(`:identitystore:::group/${GUARDED.guardrails.groupIds[0]}`)],
+      ],
+    ]);
+  });
+
+  it('adds no Deny statement when the configuration sets no guardrail', () => {
+    // Prepare / Act
+    const denies = worker(CROSS_ACCOUNT).filter((statement) => statement.Effect === 'Deny');
+
+    // Assess
+    expect(denies).toEqual([]);
+  });
+});
+
+describe('IdcLifecycleStack rules seed', () => {
+  const build = (rulesSeedDirectory?: string, input: Record<string, unknown> = CROSS_ACCOUNT) =>
+    buildStacks(testApp(), { config: parseDeployConfig(input), rulesSeedDirectory });
+
+  it('seeds the named documents through a custom resource that is given the rules path, advanced above 4 KB', () => {
     // Prepare
     const folder = rulesFolder({ baseline: 'version: 1\n', workloads: `version: 1\n# ${'x'.repeat(5000)}\n` });
 
@@ -557,14 +691,55 @@ describe('IdcLifecycleStack rules parameters', () => {
     const template = Template.fromStack(build(folder).main);
 
     // Assess
-    template.hasResource('AWS::SSM::Parameter', {
-      Properties: { Name: '/idc-lifecycle/rules/baseline', Type: 'String', Tier: 'Standard', Value: 'version: 1\n' },
-      DeletionPolicy: 'Retain',
+    template.hasResourceProperties('Custom::IdcLifecycleRulesSeed', {
+      RulesPath: '/idc-lifecycle/rules/',
+      Documents: [
+        { name: 'baseline', body: 'version: 1\n', tier: 'Standard' },
+        Match.objectLike({ name: 'workloads', tier: 'Advanced' }),
+      ],
     });
-    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/idc-lifecycle/rules/workloads', Tier: 'Advanced' });
   });
 
-  it('refuses to synthesize without a rules seed folder', () => {
+  it('writes no rules parameter itself, so a later deployment can never overwrite published rules', () => {
+    // Prepare
+    const folder = rulesFolder({ baseline: 'version: 1\n' });
+
+    // Act
+    const template = Template.fromStack(build(folder).main);
+
+    // Assess
+    expect(template.findResources('AWS::SSM::Parameter')).toEqual({});
+  });
+
+  it('seeds nothing when the configuration names no seed folder', () => {
+    // Prepare
+    const stacks = build(undefined, DISCOVERY);
+
+    // Act
+    const template = Template.fromStack(stacks.main);
+
+    // Assess
+    expect(stacks.main.rulesSeed).toBeUndefined();
+    expect(template.findResources('Custom::IdcLifecycleRulesSeed')).toEqual({});
+  });
+
+  it('lets the seed function create parameters only under the rules path', () => {
+    // Prepare
+    const stacks = build(rulesFolder());
+    const seed = stacks.main.rulesSeed;
+    if (!seed) throw new Error('no rules seed');
+
+    // Act
+    const [statement] = allowing(statementsOf(Template.fromStack(stacks.main), seed.function.role), 'ssm:PutParameter');
+
+    // Assess
+    expect(resourcesOf(statement ?? ({} as never))).toEqual([
+      expect.stringMatching(/:parameter\/idc-lifecycle\/rules"?/),
+      expect.stringMatching(/:parameter\/idc-lifecycle\/rules\/\*/),
+    ]);
+  });
+
+  it('refuses to synthesize when the named seed folder is missing', () => {
     // Prepare
     const missing = join(rulesFolder(), 'missing');
 

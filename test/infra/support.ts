@@ -5,6 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildStacks, type LifecycleStacks } from '../../infra/build-app.js';
 import { type DeployConfig, parseDeployConfig } from '../../infra/config/deploy-config.js';
+import { cdkJsonContext } from '../../infra/feature-flags.js';
 
 /** A delegated-administrator deployment: automation and management accounts differ. */
 export const CROSS_ACCOUNT = {
@@ -27,6 +28,15 @@ export const SINGLE_ACCOUNT = {
   homeRegion: 'us-east-1',
   automationAccountId: CROSS_ACCOUNT.managementAccountId,
   controlTowerHomeRegion: 'us-east-1',
+} as const;
+
+/** Guardrails on a permission set, two accounts and a group (merge into a configuration). */
+export const GUARDED = {
+  guardrails: {
+    permissionSetArns: ['arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-aaaaaaaaaaaaaaaa'],
+    accountIds: ['111111111111', '333333333333'],
+    groupIds: ['9a672b3314-1234abcd-12ab-34cd-56ef-1234567890ab'],
+  },
 } as const;
 
 /** The instance ARN and identity store id are discovered at deploy time. */
@@ -53,6 +63,14 @@ export interface Synthesized {
 
 const cache = new Map<string, Synthesized>();
 
+/** An app with the feature flags of cdk.json and bundling skipped (no function code needed). */
+export const testApp = (): App =>
+  // CloudFormation schema validation runs in `npm run synth`; here it would only add seconds per app.
+  new App({
+    context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
+  });
+
 /**
  * Builds the app for one configuration with bundling skipped (no function code needed) and
  * synthesizes every stack once; repeated calls with the same input share the result.
@@ -62,8 +80,7 @@ export const synthesize = (input: Record<string, unknown>): Synthesized => {
   const hit = cache.get(key);
   if (hit) return hit;
   const config = parseDeployConfig(input);
-  // CloudFormation schema validation runs in `npm run synth`; here it would only add seconds per app.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  const app = testApp();
   const stacks = buildStacks(app, { config, rulesSeedDirectory: rulesFolder() });
   // One synthesis for all stacks: Template.fromStack would synthesize the whole app once per stack.
   const assembly = app.synth();
