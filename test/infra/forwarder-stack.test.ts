@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { PRINCIPAL_READ_ROLE_NAME } from '../../infra/stacks/forwarder-stack.js';
+import { forwarderRoleName, PRINCIPAL_READ_ROLE_NAME } from '../../infra/stacks/forwarder-stack.js';
 import { allActions, allowing, resourcesOf, statementsOf } from './iam-support.js';
 import { CROSS_ACCOUNT, DISCOVERY, SINGLE_ACCOUNT, synthesize } from './support.js';
 
@@ -45,6 +45,24 @@ describe('EventForwarderStack', () => {
           }),
         ],
       });
+    },
+  );
+
+  it.each(['us-east-1', 'eu-west-1'])(
+    'forwards from %s only events of the management account, with a role the bus policy names',
+    (region) => {
+      // Prepare
+      const forwarder = cross().forwarder(region);
+
+      // Act
+      const patterns = Object.values(forwarder.findResources('AWS::Events::Rule')).map(
+        (rule) => rule.Properties.EventPattern,
+      );
+
+      // Assess
+      expect(patterns.length).toBeGreaterThan(0);
+      for (const pattern of patterns) expect(pattern.account).toEqual(['111111111111']);
+      forwarder.hasResourceProperties('AWS::IAM::Role', { RoleName: forwarderRoleName(region) });
     },
   );
 

@@ -2,7 +2,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { findNagFindings } from '../../infra/nag.js';
-import { CROSS_ACCOUNT, DISCOVERY, SINGLE_ACCOUNT, synthesize } from './support.js';
+import { CROSS_ACCOUNT, DISCOVERY, GUARDED, SINGLE_ACCOUNT, synthesize } from './support.js';
 
 describe('cdk-nag AwsSolutions and Serverless packs', () => {
   it.each([
@@ -10,6 +10,7 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
     ['a single account in us-east-1', SINGLE_ACCOUNT],
     ['instance discovery', DISCOVERY],
     ['the management account outside us-east-1', { ...SINGLE_ACCOUNT, homeRegion: 'eu-central-1' }],
+    ['guardrails', { ...CROSS_ACCOUNT, ...GUARDED }],
   ])('leaves no unacknowledged finding for %s', (_, input) => {
     // Prepare
     const { app } = synthesize(input);
