@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { automationIsManagement, type DeployConfig } from '../config/deploy-config.js';
 import { AlertTopic } from '../constructs/alert-topic.js';
@@ -9,6 +10,7 @@ import { IdentityCenterInstance } from '../constructs/identity-center-instance.j
 import { IntakeFunction } from '../constructs/intake-function.js';
 import { LifecycleBus } from '../constructs/lifecycle-bus.js';
 import { Monitoring } from '../constructs/monitoring.js';
+import { RulesPublisherPolicy } from '../constructs/rules-publisher-policy.js';
 import { RulesSeed } from '../constructs/rules-seed.js';
 import { SweepSchedule } from '../constructs/sweep-schedule.js';
 import { WorkQueue } from '../constructs/work-queue.js';
@@ -66,6 +68,8 @@ export class IdcLifecycleStack extends Stack {
   readonly worker: WorkerFunction;
   readonly alerts: AlertTopic;
   readonly rulesSeed?: RulesSeed;
+  /** The policy to attach to whoever publishes rules (docs/deployment.md §5.1). */
+  readonly rulesPublisherPolicy: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: IdcLifecycleStackProps) {
     super(scope, id, props);
@@ -151,6 +155,7 @@ export class IdcLifecycleStack extends Stack {
       expression: config.sweepSchedule,
       deadLetterQueue: deliveryDlq.queue,
     });
+    this.rulesPublisherPolicy = new RulesPublisherPolicy(this, 'RulesPublisher', { rulesPath }).policy;
     if (props.rulesSeed && props.rulesSeed.length > 0) {
       this.rulesSeed = new RulesSeed(this, 'RulesSeed', { ...common, documents: props.rulesSeed });
     }
@@ -183,5 +188,10 @@ export class IdcLifecycleStack extends Stack {
     output('IntakeFunctionName', this.intake.function.functionName, 'Intake function');
     output('FanoutFunctionName', this.fanout.function.functionName, 'Fan-out function (invoke it to run a sweep)');
     output('WorkerFunctionName', this.worker.function.functionName, 'Worker function');
+    output(
+      'RulesPublisherPolicyArn',
+      this.rulesPublisherPolicy.managedPolicyArn,
+      'Attach to the role that publishes rules, and to no one else',
+    );
   }
 }

@@ -679,6 +679,32 @@ describe('IdcLifecycleStack guardrails', () => {
   });
 });
 
+describe('IdcLifecycleStack rules publisher policy', () => {
+  it('ships a policy that can read and write the documents under the rules path and nothing else, attached to no one', () => {
+    // Prepare
+    const { main } = cross();
+
+    // Act
+    const [policy] = Object.values(main.findResources('AWS::IAM::ManagedPolicy'));
+    const statements = (policy?.Properties.PolicyDocument.Statement ?? []) as Statement[];
+
+    // Assess
+    expect(allActions(statements).sort()).toEqual([
+      'ssm:DeleteParameter',
+      'ssm:DeleteParameters',
+      'ssm:GetParameter',
+      'ssm:GetParameterHistory',
+      'ssm:GetParameters',
+      'ssm:GetParametersByPath',
+      'ssm:PutParameter',
+    ]);
+    for (const resource of statements.flatMap(resourcesOf)) {
+      expect(resource).toMatch(/:ssm:eu-west-1:222222222222:parameter\/idc-lifecycle\/rules(\/\*)?"?/);
+    }
+    expect(policy?.Properties.Roles).toBeUndefined();
+  });
+});
+
 describe('IdcLifecycleStack rules seed', () => {
   const build = (rulesSeedDirectory?: string, input: Record<string, unknown> = CROSS_ACCOUNT) =>
     buildStacks(testApp(), { config: parseDeployConfig(input), rulesSeedDirectory });
