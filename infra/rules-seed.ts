@@ -15,7 +15,7 @@ export interface RulesSeedDocument {
   readonly tier: 'Standard' | 'Advanced';
 }
 
-/** The seed folder is missing, empty or holds a document that SSM could not store. */
+/** The seed folder the configuration names is missing, empty or holds a document that SSM could not store. */
 export class RulesSeedError extends Error {
   override readonly name = 'RulesSeedError';
 }
@@ -34,16 +34,16 @@ export const readRulesSeed = (directory: string): RulesSeedDocument[] => {
     entries = readdirSync(directory);
   } catch (error) {
     throw new RulesSeedError(
-      `The rules seed folder "${directory}" does not exist. Create it with at least one rules document ` +
-        '(see examples/rules/ and docs/deployment.md), or set "rulesSeedDirectory" in the deploy configuration.',
+      `The rules seed folder "${directory}" does not exist. Fix "rulesSeedDirectory" in the deploy ` +
+        'configuration, or remove it and publish the rules with idc-lifecycle publish (docs/deployment.md §5).',
       { cause: error },
     );
   }
   const files = entries.filter((file) => ['.yaml', '.yml'].includes(extname(file).toLowerCase())).sort();
   if (files.length === 0) {
     throw new RulesSeedError(
-      `The rules seed folder "${directory}" holds no *.yaml file. Deploying without rules would leave the ` +
-        'automation with nothing valid to apply; add at least one rules document.',
+      `The rules seed folder "${directory}" holds no *.yaml file. Add the rules documents to seed, or remove ` +
+        '"rulesSeedDirectory" from the deploy configuration and publish the rules with idc-lifecycle publish.',
     );
   }
   const names = new Set<string>();
