@@ -20,7 +20,11 @@ export interface Permission {
   readonly wildcards: readonly { readonly resource: string; readonly reason: string }[];
 }
 
-const permission = (statements: readonly PolicyStatement[], wildcards: Permission['wildcards'] = []): Permission => ({
+/** Statements with the reasons for their wildcard resources (none by default). */
+export const permission = (
+  statements: readonly PolicyStatement[],
+  wildcards: Permission['wildcards'] = [],
+): Permission => ({
   statements,
   wildcards,
 });

@@ -15,6 +15,7 @@ import {
   identityStoreRead,
   membershipWrite,
   organizationsRead,
+  permission,
   principalAssignmentReadStatements,
   rulesRead,
 } from '../permissions.js';
@@ -114,13 +115,13 @@ export class WorkerFunction extends LifecycleFunction {
         membershipWrite(refs),
         assignmentRead(refs),
         assignmentWrite(refs),
-        {
-          statements: props.principalReadRoleArn
+        permission(
+          props.principalReadRoleArn
             ? assumePrincipalReadRoleStatements(props.principalReadRoleArn)
             : principalAssignmentReadStatements(refs),
-          wildcards: [],
-        },
-        { statements: guardrailDenyStatements(props.guardrails), wildcards: [] },
+        ),
+        // Explicit denies win over every allow above, whatever a rules document asks for.
+        permission(guardrailDenyStatements(props.guardrails)),
       ),
     );
     Validations.of(this).acknowledge({
