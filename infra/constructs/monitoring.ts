@@ -1,15 +1,11 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import {
   type Alarm,
-  AlarmStatusWidget,
   Alarm as CloudWatchAlarm,
   ComparisonOperator,
-  Dashboard,
-  GraphWidget,
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type MetricName, MetricNames } from '../../shared/runtime/metrics.js';
 import type { AlertTopic } from './alert-topic.js';
@@ -22,12 +18,10 @@ export interface MonitoringProps {
   readonly functions: readonly LifecycleFunction[];
   readonly workQueue: WorkQueue;
   readonly deadLetterQueues: readonly DeadLetterQueue[];
-  /** The worker, whose throttles the dashboard shows. */
-  readonly worker: LifecycleFunction;
 }
 
 /** An EMF metric the functions publish (shared/runtime/metrics.ts), summed. */
-const emf = (metricName: MetricName, period?: Duration) =>
+export const emf = (metricName: MetricName, period?: Duration) =>
   new Metric({
     namespace: METRICS_NAMESPACE,
     metricName,
@@ -37,7 +31,7 @@ const emf = (metricName: MetricName, period?: Duration) =>
   });
 
 /** The guard metrics: any count above zero needs a person (docs/deployment.md, runbooks). */
-const GUARD_ALARMS: readonly { id: string; metric: MetricName; description: string }[] = [
+export const GUARD_ALARMS: readonly { id: string; metric: MetricName; description: string }[] = [
   {
     id: 'ReconcileBlockedAlarm',
     metric: MetricNames.reconcileBlocked,
@@ -57,10 +51,7 @@ const GUARD_ALARMS: readonly { id: string; metric: MetricName; description: stri
   },
 ];
 
-/**
- * Every alarm of the main stack on the alert topic (ALARM and OK), and one dashboard with the
- * alarms, the queues, the functions and the guard metrics.
- */
+/** Every alarm of the main stack, on the alert topic (ALARM and OK). */
 export class Monitoring extends Construct {
   readonly alarms: readonly Alarm[];
 
@@ -84,48 +75,5 @@ export class Monitoring extends Construct {
       props.workQueue.ageAlarm,
     ];
     props.alerts.notify(...this.alarms);
-    this.#dashboard(props);
-  }
-
-  #dashboard(props: MonitoringProps): void {
-    const { functions, workQueue } = props;
-    new Dashboard(this, 'Dashboard', {
-      dashboardName: `idc-lifecycle-${Stack.of(this).region}`,
-      widgets: [
-        [new AlarmStatusWidget({ title: 'Alarms', alarms: [...this.alarms], width: 24 })],
-        [
-          new GraphWidget({
-            title: 'Work queue',
-            left: [workQueue.metricApproximateNumberOfMessagesVisible(), workQueue.metricNumberOfMessagesSent()],
-            right: [workQueue.metricApproximateAgeOfOldestMessage()],
-            width: 12,
-          }),
-          new GraphWidget({
-            title: 'Dead-letter queues',
-            left: props.deadLetterQueues.map((queue) =>
-              (queue.queue as IQueue).metricApproximateNumberOfMessagesVisible(),
-            ),
-            width: 12,
-          }),
-        ],
-        [
-          new GraphWidget({
-            title: 'Invocations',
-            left: functions.map((fn) => fn.function.metricInvocations()),
-            width: 8,
-          }),
-          new GraphWidget({ title: 'Errors', left: functions.map((fn) => fn.function.metricErrors()), width: 8 }),
-          new GraphWidget({
-            title: 'Duration p95',
-            left: functions.map((fn) => fn.function.metricDuration({ statistic: 'p95' })),
-            width: 8,
-          }),
-        ],
-        [
-          new GraphWidget({ title: 'Guards', left: GUARD_ALARMS.map(({ metric }) => emf(metric)), width: 12 }),
-          new GraphWidget({ title: 'Worker throttles', left: [props.worker.function.metricThrottles()], width: 12 }),
-        ],
-      ],
-    });
   }
 }

@@ -9,6 +9,7 @@ import { FanoutFunction } from '../constructs/fanout-function.js';
 import { IdentityCenterInstance } from '../constructs/identity-center-instance.js';
 import { IntakeFunction } from '../constructs/intake-function.js';
 import { LifecycleBus } from '../constructs/lifecycle-bus.js';
+import { LifecycleDashboard } from '../constructs/lifecycle-dashboard.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import { RulesPublisherPolicy } from '../constructs/rules-publisher-policy.js';
 import { RulesSeed } from '../constructs/rules-seed.js';
@@ -161,13 +162,10 @@ export class IdcLifecycleStack extends Stack {
     }
 
     const queues = { workDlq, deliveryDlq, invocationDlq };
-    new Monitoring(this, 'Monitoring', {
-      alerts: this.alerts,
-      functions: [this.intake, this.fanout, this.worker, ...(this.rulesSeed ? [this.rulesSeed.function] : [])],
-      worker: this.worker,
-      workQueue: this.workQueue,
-      deadLetterQueues: Object.values(queues),
-    });
+    const functions = [this.intake, this.fanout, this.worker, ...(this.rulesSeed ? [this.rulesSeed.function] : [])];
+    const monitored = { functions, workQueue: this.workQueue, deadLetterQueues: Object.values(queues) };
+    const { alarms } = new Monitoring(this, 'Monitoring', { ...monitored, alerts: this.alerts });
+    new LifecycleDashboard(this, 'Dashboard', { ...monitored, alarms, worker: this.worker });
     this.#outputs(queues);
   }
 
