@@ -1,7 +1,8 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aws, Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
-import { findNagFindings } from '../../infra/nag.js';
+import { acknowledgeWildcardResource, findNagFindings } from '../../infra/nag.js';
 import { CROSS_ACCOUNT, DISCOVERY, GUARDED, SINGLE_ACCOUNT, synthesize } from './support.js';
 
 describe('cdk-nag AwsSolutions and Serverless packs', () => {
@@ -49,5 +50,30 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
     // Assess
     expect(reasons.length).toBeGreaterThan(0);
     expect(reasons.filter((reason) => reason.trim().length < 20)).toEqual([]);
+  });
+
+  it.each([
+    ['a literal ARN', (queue: Queue) => `arn:aws:sqs:eu-west-1:222222222222:${queue.node.id}*`],
+    ['an ARN built from a resource attribute', (queue: Queue) => `${queue.queueArn}*`],
+    ['an ARN with the partition pseudo parameter', () => `arn:${Aws.PARTITION}:sqs:eu-west-1:222222222222:work*`],
+  ])('acknowledges the wildcard finding of %s under the id cdk-nag gives it', (_, resourceOf) => {
+    // Prepare
+    const app = new App();
+    const stack = new Stack(app, 'Acknowledged', { env: { account: '222222222222', region: 'eu-west-1' } });
+    const queue = new Queue(stack, 'Work', { enforceSSL: true });
+    Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'Not under test: only the role is.' });
+    const role = new Role(stack, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    const resource = resourceOf(queue);
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [resource] }));
+    const wildcardFindings = () =>
+      findNagFindings(app).filter((finding) => finding.rule.startsWith('AwsSolutions-IAM5[Resource::'));
+    const before = wildcardFindings();
+
+    // Act
+    acknowledgeWildcardResource(role, resource, 'The queue and its versions, for this test.');
+
+    // Assess
+    expect(before).toHaveLength(1);
+    expect(wildcardFindings()).toEqual([]);
   });
 });
