@@ -93,7 +93,7 @@ describe('resilience: Identity Center faults', () => {
     // so that the two deployed environments exhaust it on this small organization as a large sweep
     // exhausts 20 TPS, even with their five-minute lookup caches and eight read attempts.
     // Slower emulated time than the other scenarios, so that the budget is scarce in wall time too.
-    const s = await start({ timeScale: 200, emulator: { quotas: { tps: 1, outstandingCreates: 10 } } });
+    const s = await start({ timeScale: 40, emulator: { quotas: { tps: 1, outstandingCreates: 10 } } });
 
     // Act
     await s.invoke('fanout', scheduledSweep('sweep-quota'));
