@@ -216,8 +216,9 @@ describe('resilience: delivery semantics', () => {
 
   it('converges through conflicts when two environments reconcile the same account at the same time', async () => {
     // Prepare: FIFO groups prevent this in AWS; the adapter must still cope if it happens. Ten
-    // emulated seconds of latency keep the first environment's writes in flight while the second plans.
-    const s = await startWithNewAccount([PROD_OU], { emulator: { assignmentLatencyMs: 10_000 } });
+    // emulated seconds of latency keep the first environment's writes in flight while the second
+    // plans; at ×50 that is 200 ms of wall time, which a loaded machine still cannot outrun.
+    const s = await startWithNewAccount([PROD_OU], { timeScale: 50, emulator: { assignmentLatencyMs: 10_000 } });
     await s.intake(moveAccount('move-1', NEW_ACCOUNT, ROOT, PROD_OU));
     await s.intake(moveAccount('move-2', NEW_ACCOUNT, ROOT, PROD_OU));
     const [first, second] = s.queue.receive(2);
