@@ -75,3 +75,18 @@ export interface Example {
  */
 export const examplesHelp = (examples: readonly Example[]): string =>
   `\nExamples:\n${examples.map((e) => `  # ${e.does}\n  $ ${e.command}`).join('\n\n')}\n`;
+
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO 8601 time with a time zone (`2026-03-01T09:00:00Z`), as epoch milliseconds. */
+export const parseInstant = (value: string): number => {
+  const ms = Date.parse(value);
+  if (!ISO_WITH_ZONE.test(value) || Number.isNaN(ms)) {
+    throw new InvalidArgumentError('expected an ISO 8601 time with a time zone, e.g. 2026-03-01T09:00:00Z');
+  }
+  return ms;
+};
+
+/** The time a command evaluates time-bound rules at: `--at` when given, otherwise now. */
+export const evaluationTime = (ctx: { readonly now?: () => number }, at: number | undefined): number =>
+  at ?? (ctx.now ?? Date.now)();

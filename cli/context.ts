@@ -39,6 +39,8 @@ export interface CliContext {
   readonly aws: AwsServices;
   /** Stops long-running commands (`emulator`) when aborted; they otherwise run until a signal. */
   readonly signal?: AbortSignal;
+  /** The current time in epoch ms, for time-bound rules; tests fix it. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 /** What a command receives: the context plus colour helpers for each stream. */

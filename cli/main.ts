@@ -41,6 +41,7 @@ export const main = async (argv: readonly string[], context: Partial<CliContext>
     cwd: context.cwd ?? process.cwd(),
     aws: context.aws ?? defaultAwsServices,
     ...(context.signal === undefined ? {} : { signal: context.signal }),
+    ...(context.now === undefined ? {} : { now: context.now }),
   };
   let debug = false;
   const commandContext = (): CommandContext => ({

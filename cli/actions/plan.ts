@@ -1,15 +1,22 @@
 import { plan as computePlan } from '../../shared/domain/plan.js';
 import type { Plan } from '../../shared/domain/plan-types.js';
 import { type Snapshot, snapshotAssignments, snapshotView } from '../../shared/domain/snapshot.js';
+import { evaluationTime } from '../command.js';
 import type { PlanOptions } from '../commands/plan.js';
 import type { CommandContext } from '../context.js';
 import { CliUsageError, EXIT_FAILURE, EXIT_OK } from '../errors.js';
 import { readSnapshotFile } from '../files.js';
-import { exportLiveSnapshot } from '../live-snapshot.js';
+import { exportLiveSnapshot, type LiveCommandOptions } from '../live-snapshot.js';
 import { formatPlanTable, planJson } from '../plan-format.js';
 import { loadRulesFiles } from '../rules-files.js';
 
-const loadOrganization = async (ctx: CommandContext, options: PlanOptions): Promise<Snapshot> => {
+/** Where an organization comes from: a snapshot file, or a read-only live export. */
+export type OrganizationSource = Pick<PlanOptions, 'snapshot' | 'live'> & LiveCommandOptions;
+
+export const loadOrganization = async (ctx: CommandContext, options: OrganizationSource): Promise<Snapshot> => {
+  if ((options.snapshot === undefined) === (options.live !== true)) {
+    throw new CliUsageError('give exactly one of --snapshot <file> and --live');
+  }
   if (options.snapshot !== undefined) return readSnapshotFile(ctx, options.snapshot);
   return exportLiveSnapshot(ctx, options);
 };
@@ -37,6 +44,7 @@ export const planCommandAction = async (ctx: CommandContext, options: PlanOption
     actualAssignments: snapshotAssignments(snapshot),
     actualMemberships: snapshot.groupMemberships,
     ...(options.account === undefined ? {} : { accountIds: new Set(options.account) }),
+    now: evaluationTime(ctx, options.at),
   });
   if (options.format === 'json') {
     ctx.stdout.write(`${JSON.stringify(planJson(result), null, 2)}\n`);

@@ -1,3 +1,4 @@
+import { endedRules } from '../../shared/domain/rule-window.js';
 import { loadRuleSet } from '../../shared/domain/rules/load.js';
 import type { CommandContext } from '../context.js';
 import { EXIT_FAILURE, EXIT_OK } from '../errors.js';
@@ -14,6 +15,12 @@ export const validate = async (ctx: CommandContext, files: readonly string[]): P
     return EXIT_FAILURE;
   }
   const { ruleSet } = result;
+  // An ended window is not an error: the rule is simply silent, but it is worth cleaning up.
+  for (const rule of endedRules(ruleSet, (ctx.now ?? Date.now)())) {
+    ctx.stdout.write(
+      `${ctx.out.yellow(`${ruleSet.sources[rule.id]}: warning: rule "${rule.id}" ended at ${rule.validUntil}; it grants nothing and can be removed`)}\n`,
+    );
+  }
   ctx.stdout.write(
     `${ctx.out.green(
       `${plural(sources.length, 'document', 'documents')}, ${plural(ruleSet.assignments.length, 'assignment rule', 'assignment rules')}, ` +

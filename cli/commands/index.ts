@@ -1,6 +1,8 @@
 import type { CliCommand } from '../command.js';
 import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
+import { explainCommand } from './explain.js';
+import { importCommand } from './import.js';
 import { planCommand } from './plan.js';
 import { publishCommand } from './publish.js';
 import { schemaCommand } from './schema.js';
@@ -16,6 +18,8 @@ export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
   schemaCommand,
   planCommand,
+  explainCommand,
+  importCommand,
   simulateCommand,
   snapshotCommand,
   publishCommand,

@@ -1,5 +1,13 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { addAwsOptions, type CliCommand, collect, examplesHelp, type OptionsOf, parseAccountId } from '../command.js';
+import {
+  addAwsOptions,
+  type CliCommand,
+  collect,
+  examplesHelp,
+  type OptionsOf,
+  parseAccountId,
+  parseInstant,
+} from '../command.js';
 
 const define = () =>
   addAwsOptions(
@@ -14,6 +22,11 @@ const define = () =>
         (v: string, prev?: string[]) => collect(parseAccountId(v), prev),
       )
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json'] as const).default('table'))
+      .option(
+        '--at <time>',
+        'plan as of this moment for time-bound rules (ISO 8601 with a time zone; default: now)',
+        parseInstant,
+      )
       .option('--instance-arn <arn>', 'with --live: Identity Center instance (default: discovered)')
       .option('--identity-store-id <id>', 'with --live: identity store (default: discovered)')
       .option(
@@ -32,6 +45,10 @@ const define = () =>
         does: 'one account only, as the plan object of docs/design.md §6',
         command:
           'idc-lifecycle plan --rules examples/rules/*.yaml --snapshot examples/snapshot.json --account 444455550001 --format json',
+      },
+      {
+        does: 'as of the end of a time-bound rule: what its validUntil revokes',
+        command: 'idc-lifecycle plan --rules rules/*.yaml --snapshot org.json --at 2026-03-01T17:00:00Z',
       },
       {
         does: 'against the live organization (read-only), with the credentials of a profile',

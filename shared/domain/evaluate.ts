@@ -4,7 +4,9 @@ import type { AccountAssignment, OrganizationView, PrincipalType, User } from '.
 import { membershipKey } from './model.js';
 import { buildOrgTree, type OrgTree } from './org-tree.js';
 import type { PlanError } from './plan-types.js';
+import { hasWindow, type WindowedRule, windowState } from './rule-window.js';
 import type { AssignmentRule, AttributeSelector, MembershipRule, RuleSet, Targets } from './rules/schema.js';
+import { matchesTagFilter } from './tag-pattern.js';
 import { userSelectorIndex } from './user-selector.js';
 import { indexView, type ViewIndex } from './view-index.js';
 
@@ -49,6 +51,13 @@ export interface EvaluateOptions {
    * accounts and that the view lacks is not reported: the view may hold only the scoped accounts.
    */
   readonly accountIds?: ReadonlySet<string>;
+  /**
+   * The moment to evaluate at, in epoch milliseconds: rules with `validFrom`/`validUntil` grant
+   * only inside their window. Without it, a time-bound rule cannot be placed in time, so it is
+   * treated like a rule with an unresolved reference: it grants nothing and nothing is revoked on
+   * the accounts it could select (or in the groups it names).
+   */
+  readonly now?: number;
 }
 
 interface Principal {
@@ -82,12 +91,12 @@ const listAccounts = (ids: readonly string[]): string => {
   return ids.length > MAX_LISTED_ACCOUNTS ? `${shown} and ${ids.length - MAX_LISTED_ACCOUNTS} more` : shown;
 };
 
-const matchesTags = (tags: Readonly<Record<string, string>>, wanted: Readonly<Record<string, readonly string[]>>) => {
-  for (const [key, values] of Object.entries(wanted)) {
-    const value = tags[key];
-    if (value === undefined || !values.includes(value)) return false;
-  }
-  return true;
+const NO_TIME_MESSAGE = 'the rule has validFrom/validUntil but the evaluation was given no time';
+
+/** Whether a rule grants at the evaluation's time; `undefined` when that cannot be told. */
+const inForce = (rule: WindowedRule, now: number | undefined): boolean | undefined => {
+  if (!hasWindow(rule)) return true;
+  return now === undefined ? undefined : windowState(rule, now) === 'in-force';
 };
 
 /**
@@ -135,7 +144,10 @@ export const evaluate = (ruleSet: RuleSet, view: OrganizationView, options: Eval
   const merged: MutableDesired[] = [];
 
   for (const rule of ruleSet.assignments) {
-    const problems: string[] = [];
+    const active = inForce(rule, options.now);
+    // Outside its window a rule is silent, exactly as if it were not written: what it granted is drift.
+    if (active === false) continue;
+    const problems: string[] = active === undefined ? [NO_TIME_MESSAGE] : [];
     const permissionSets = resolvePermissionSets(rule, index, keys, authority, problems);
     const principals = resolvePrincipals(rule, index, keys, usersMatching, isProtected, problems, notices);
     const selection = selectAccounts(rule.targets, index, tree, eligible, inScope, problems.length > 0);
@@ -177,6 +189,8 @@ export const evaluate = (ruleSet: RuleSet, view: OrganizationView, options: Eval
   const authoritativeGroups = new Map<string, string[]>();
   for (const rule of ruleSet.memberships) {
     const { groupIds, problems } = resolveMembershipGroups(rule, index, authority.protectedGroupNames);
+    const active = inForce(rule, options.now);
+    if (active === undefined) problems.push(NO_TIME_MESSAGE);
     if (rule.policy === 'authoritative') {
       for (const groupId of groupIds) {
         const ids = authoritativeGroups.get(groupId);
@@ -191,6 +205,8 @@ export const evaluate = (ruleSet: RuleSet, view: OrganizationView, options: Eval
       for (const groupId of groupIds) unsafeGroupIds.add(groupId);
       continue;
     }
+    // An authoritative rule outside its window still owns its groups' members: it wants none.
+    if (active === false) continue;
     const users = usersMatching(rule.where).filter((u) => !isProtected('USER', u.id));
     for (const groupId of groupIds) {
       for (const user of users) {
@@ -368,6 +384,7 @@ const selectAccounts = (
   // Decides, per account, whether the rule grants there and, when asked, whether it could have
   // selected it: the superset that becomes unsafe when the rule fails.
   const wantedTags = targets.accountTags;
+  const excludedTags = targets.exclude?.accountTags;
   const pass = (collectUnsafe: boolean) => {
     const selected: string[] = [];
     const unread: string[] = [];
@@ -376,10 +393,11 @@ const selectAccounts = (
       if (excluded.has(id)) continue;
       if (inScope !== undefined && !inScope.has(id)) continue;
       let tagsRead = true;
-      if (wantedTags !== undefined) {
+      if (wantedTags !== undefined || excludedTags !== undefined) {
         const tags = index.accountById.get(id)?.tags;
         if (tags === undefined) tagsRead = false;
-        else if (!matchesTags(tags, wantedTags)) continue;
+        else if (wantedTags !== undefined && !matchesTagFilter(tags, wantedTags)) continue;
+        else if (excludedTags !== undefined && matchesTagFilter(tags, excludedTags)) continue;
       }
       if (collectUnsafe) unsafe.push(id);
       if (baseUnknown || !eligible.has(id)) continue;
@@ -392,7 +410,8 @@ const selectAccounts = (
   const collected = ruleFailed || errors.length > 0;
   const first = pass(collected);
   if (first.unread.length > 0) {
-    errors.push(`accountTags cannot be evaluated: the tags of account(s) ${listAccounts(first.unread)} were not read`);
+    const which = wantedTags === undefined ? 'exclude.accountTags' : 'accountTags';
+    errors.push(`${which} cannot be evaluated: the tags of account(s) ${listAccounts(first.unread)} were not read`);
   }
   if (errors.length === 0 && !ruleFailed) return { accountIds: first.selected, errors, unsafeAccountIds: [] };
   const unsafe = collected ? first.unsafe : pass(true).unsafe;

@@ -43,6 +43,8 @@ export interface PlanInput {
   readonly includeMemberships?: boolean;
   /** Extra reason the caller knows revocations are unsafe (an input could not be read): grants only. */
   readonly grantsOnly?: boolean;
+  /** The moment to plan at (epoch ms), for time-bound rules; see `EvaluateOptions.now`. */
+  readonly now?: number;
   /**
    * Pre-computed evaluation, so a caller planning many scopes evaluates once. It must cover the
    * planned accounts (evaluated without `accountIds`, or with a superset of this input's).
@@ -72,7 +74,12 @@ export const plan = (input: PlanInput): Plan => {
   const { ruleSet, view, accountIds, principal } = input;
   const index = indexView(view);
   const authority = resolveAuthority(ruleSet, index);
-  const evaluation = input.evaluation ?? evaluate(ruleSet, view, accountIds === undefined ? {} : { accountIds });
+  const evaluation =
+    input.evaluation ??
+    evaluate(ruleSet, view, {
+      ...(accountIds === undefined ? {} : { accountIds }),
+      ...(input.now === undefined ? {} : { now: input.now }),
+    });
   const grantsOnly = input.grantsOnly === true;
   const includeMemberships =
     input.includeMemberships ??
@@ -264,6 +271,8 @@ export interface AccountRemovalInput {
   readonly view: OrganizationView;
   readonly accountId: string;
   readonly actualAssignments: readonly AccountAssignment[];
+  /** The moment to plan at (epoch ms), when the account turns out to be ACTIVE and is planned as usual. */
+  readonly now?: number;
 }
 
 /**
@@ -293,6 +302,7 @@ export const planAccountRemoval = (input: AccountRemovalInput): Plan => {
       actualMemberships: [],
       accountIds: new Set([accountId]),
       includeMemberships: false,
+      ...(input.now === undefined ? {} : { now: input.now }),
     });
   }
 

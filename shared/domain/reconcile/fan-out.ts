@@ -2,6 +2,7 @@ import { evaluate } from '../evaluate.js';
 import { type GroupMembership, membershipKey } from '../model.js';
 import { emptyPlan } from '../plan-types.js';
 import type {
+  ClockPort,
   EventPublisherPort,
   IdentityStorePort,
   NotifierPort,
@@ -26,6 +27,8 @@ export interface FanOutDeps {
    * enqueued and the worker's plan leaves the account alone.
    */
   readonly managementAccountId?: string;
+  /** Time-bound membership rules are evaluated at `now()`; without a clock they change nothing. */
+  readonly clock?: ClockPort;
 }
 
 export interface FanOutResult {
@@ -121,6 +124,7 @@ const usersWithMembershipDrift = async (deps: FanOutDeps, ruleSet: RuleSet): Pro
       users,
       groupMemberships: memberships,
     },
+    deps.clock === undefined ? {} : { now: deps.clock.now() },
   );
   const current = new Set(memberships.map(membershipKey));
   const desired = new Set(evaluation.memberships.map(membershipKey));

@@ -54,6 +54,7 @@ export const reconcileScope = async (
     key: scopeKey(scope),
     origin: item.origin,
     mode: options.modeOverride ?? ruleSet.settings.mode,
+    now: deps.clock.now(),
   };
   switch (scope.kind) {
     case 'account':
@@ -74,6 +75,8 @@ interface Run {
   readonly key: string;
   readonly origin: WorkItemOrigin;
   readonly mode: ReconcileMode;
+  /** When the reconcile started (epoch ms): time-bound rules are evaluated at this moment. */
+  readonly now: number;
 }
 
 const reconcileAccount = async (run: Run, accountId: string): Promise<ReconcileOutcome> => {
@@ -91,6 +94,7 @@ const reconcileAccount = async (run: Run, accountId: string): Promise<ReconcileO
     actualMemberships: [],
     accountIds: new Set([accountId]),
     includeMemberships: false,
+    now: run.now,
   };
   const draft = plan(input);
   // The view holds the principals the rules name; a revoked one may be anybody.
@@ -111,7 +115,7 @@ const reconcileRemovedAccount = async (run: Run, accountId: string): Promise<Rec
   if (view.accounts.some((a) => a.id === accountId && a.status === 'ACTIVE')) {
     return reconcileAccount({ ...run, scope: { kind: 'account', accountId } }, accountId);
   }
-  const input = { ruleSet: run.ruleSet, view, accountId, actualAssignments };
+  const input = { ruleSet: run.ruleSet, view, accountId, actualAssignments, now: run.now };
   const draft = planAccountRemoval(input);
   const named = await withPrincipalsOf(run.deps, view, draft.delete);
   return apply(run, named === view ? draft : planAccountRemoval({ ...input, view: named }), []);
@@ -137,6 +141,7 @@ const reconcileUser = async (run: Run, userId: string): Promise<ReconcileOutcome
     actualMemberships: memberships,
     principal: { principalType: 'USER', principalId: userId },
     includeMemberships: hasMembershipRules,
+    now: run.now,
   });
   return apply(
     run,
@@ -207,6 +212,7 @@ const reconcileGroup = async (run: Run, groupId: string): Promise<ReconcileOutco
     actualMemberships: memberships,
     principal: { principalType: 'GROUP', principalId: groupId },
     includeMemberships: membershipRulesNameIt,
+    now: run.now,
   });
   return apply(
     run,

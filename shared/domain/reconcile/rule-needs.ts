@@ -19,7 +19,7 @@ export interface RuleNeeds {
 
 /**
  * @example
- * ruleNeeds(ruleSet).usesAccountTags // true when some rule has `targets.accountTags`
+ * ruleNeeds(ruleSet).usesAccountTags // true when some rule filters or excludes by account tags
  */
 export const ruleNeeds = (ruleSet: RuleSet): RuleNeeds => {
   const groups = new Set<string>();
@@ -27,7 +27,8 @@ export const ruleNeeds = (ruleSet: RuleSet): RuleNeeds => {
   let usesAttributeSelectors = false;
   let usesAccountTags = false;
   for (const rule of ruleSet.assignments) {
-    if (rule.targets.accountTags !== undefined) usesAccountTags = true;
+    if (rule.targets.accountTags !== undefined || rule.targets.exclude?.accountTags !== undefined)
+      usesAccountTags = true;
     for (const principal of rule.principals) {
       if ('group' in principal) groups.add(principal.group);
       else if ('user' in principal) users.add(principal.user);

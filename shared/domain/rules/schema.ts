@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { USER_ATTRIBUTES } from '../model.js';
+import { tagPatternProblem } from '../tag-pattern.js';
 
 /**
  * The rules language v1 (docs/design.md §3). This one schema validates documents, gives the TypeScript
@@ -22,6 +23,25 @@ const ouRef = z
 const ruleId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a rule id is letters, digits, ".", "_" and "-" (up to 128)');
+
+const instant = z.iso
+  .datetime({ offset: true, error: 'a time is ISO 8601 with seconds and a time zone, e.g. 2026-03-01T09:00:00Z' })
+  .describe('ISO 8601 date and time with a time zone ("2026-03-01T09:00:00Z", "2026-03-01T10:00:00+01:00")');
+const validFrom = instant.optional().describe('The rule grants nothing before this time (inclusive start)');
+const validUntil = instant
+  .optional()
+  .describe('The rule grants nothing from this time on; what it granted becomes drift and is revoked');
+
+/** `validUntil` must come after `validFrom`; an ended window is only a warning (`rulesOutOfWindow`). */
+const checkWindow = (
+  rule: { readonly validFrom?: string | undefined; readonly validUntil?: string | undefined },
+  ctx: z.RefinementCtx,
+): void => {
+  if (rule.validFrom === undefined || rule.validUntil === undefined) return;
+  if (Date.parse(rule.validUntil) <= Date.parse(rule.validFrom)) {
+    ctx.addIssue({ code: 'custom', path: ['validUntil'], message: 'validUntil must be after validFrom', input: rule });
+  }
+};
 
 const attributeValue = z.union([nonEmpty, z.array(nonEmpty).min(1)], {
   error: 'an attribute value is a non-empty text or a non-empty list of texts',
@@ -50,20 +70,33 @@ export const principalRefSchema = z
   )
   .describe('Who receives the permission sets: a group, a user, or every active user matching attributes');
 
+const tagPattern = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = tagPatternProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: value });
+  })
+  .describe('An exact tag value, a prefix ending in * ("prod-*"), or "*" for any value of the key');
+const accountTagsSchema = z.record(nonEmpty, z.array(tagPattern).min(1));
+
 export const targetsSchema = z.strictObject({
   organizationalUnits: z
     .array(ouRef)
     .optional()
     .describe('OU paths or ids; nested OUs are included; "/" is every account'),
   accounts: z.array(accountId).optional().describe('Account ids added to the base set'),
-  accountTags: z
-    .record(nonEmpty, z.array(z.string()).min(1))
+  accountTags: accountTagsSchema
     .optional()
-    .describe('Filters the base set: every key must match one listed value'),
+    .describe(
+      'Filters the base set: every key must match one listed value (exact, a prefix ending in *, or * for any value)',
+    ),
   exclude: z
     .strictObject({
       organizationalUnits: z.array(ouRef).optional(),
       accounts: z.array(accountId).optional(),
+      accountTags: accountTagsSchema
+        .optional()
+        .describe('Excludes accounts whose tags match: every key must match one listed value'),
     })
     .optional()
     .describe('Always wins over the base set'),
@@ -81,7 +114,10 @@ export const assignmentRuleSchema = z
     targets: targetsSchema.describe(
       'Accounts to grant on: OUs and accounts form the base set (every account when both are absent), accountTags filters it, exclude wins',
     ),
+    validFrom,
+    validUntil,
   })
+  .superRefine(checkWindow)
   .describe('Grants every principal every permission set on every target account');
 
 export const membershipRuleSchema = z
@@ -94,7 +130,10 @@ export const membershipRuleSchema = z
       .enum(['additive', 'authoritative'])
       .default('additive')
       .describe('authoritative also removes members who no longer match'),
+    validFrom,
+    validUntil,
   })
+  .superRefine(checkWindow)
   .describe('Birthright group membership: active users matching `where` are added to `groups`');
 
 export const settingsSchema = z
