@@ -328,9 +328,10 @@ const eligibleUnder = (ouId: string, ctx: RuleContext): string[] =>
   ctx.tree.accountsUnder(ouId).filter((id) => ctx.eligible.has(id));
 
 /**
- * Chooses the targets for one set of accounts: the highest OUs all of whose eligible accounts
- * (nested included) are in the set; then, for what is left, one tag key and value held by exactly
- * those accounts among the eligible ones; then the remaining accounts by id.
+ * Chooses the targets for one set of accounts: one OU when a single OU holds exactly them; else
+ * one tag key and value held by exactly them among the eligible accounts; else the highest OUs all
+ * of whose eligible accounts (nested included) are in the set, one exact tag for what is left, and
+ * the remaining accounts by id.
  */
 const coverOf = (accountIds: ReadonlySet<string>, ctx: RuleContext): Cover => {
   const ouIds: string[] = [];
@@ -350,6 +351,11 @@ const coverOf = (accountIds: ReadonlySet<string>, ctx: RuleContext): Cover => {
     visit(root.id);
   }
   const rest = [...accountIds].filter((id) => !covered.has(id)).sort();
+  // One tag that explains every account reads better than several OUs and a list.
+  if (ctx.tagsRead && accountIds.size >= 2 && (ouIds.length > 1 || (ouIds.length === 1 && rest.length > 0))) {
+    const tag = exactTag([...accountIds].sort(), ctx);
+    if (tag !== undefined) return { ouIds: [], tag, accounts: [] };
+  }
   if (rest.length >= 2 && ctx.tagsRead) {
     const tag = exactTag(rest, ctx);
     if (tag !== undefined) return { ouIds, tag, accounts: [] };
