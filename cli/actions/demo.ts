@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { explain } from '../../shared/domain/explain.js';
 import { loadRuleSet } from '../../shared/domain/rules/load.js';
-import type { Snapshot } from '../../shared/domain/snapshot.js';
+import type { RuleSet } from '../../shared/domain/rules/schema.js';
+import { type Snapshot, snapshotAssignments, snapshotView } from '../../shared/domain/snapshot.js';
 import type { CommandContext } from '../context.js';
 import { CliError, EXIT_FAILURE, EXIT_OK } from '../errors.js';
 import { readSnapshotFile } from '../files.js';
@@ -207,6 +209,8 @@ export const demo = async (ctx: CommandContext, examplesDir: string = packageExa
       results.push(result);
       ctx.stdout.write(formatDelivery(result, effect, namesFrom(before, system.snapshot()), c, '   '));
     }
+    out();
+    await explainOmar(ctx, system, examplesDir, DEMO_STEPS.length + 1, out);
   } finally {
     await system.close();
   }
@@ -233,4 +237,51 @@ export const demo = async (ctx: CommandContext, examplesDir: string = packageExa
     return EXIT_FAILURE;
   }
   return EXIT_OK;
+};
+
+/** The user the closing step explains, and the account it asks about. */
+export const EXPLAINED_USER = OMAR.userName;
+
+/**
+ * The closing step: the auditor's question about the organization the story left behind, answered
+ * by `explain` with the rules in force after step 6.
+ */
+const explainOmar = async (
+  ctx: CommandContext,
+  system: LocalSystem,
+  examplesDir: string,
+  number: number,
+  out: (text?: string) => void,
+): Promise<void> => {
+  const c = ctx.out;
+  out(c.bold(c.blue(`${number}. Why does Omar have access? (idc-lifecycle explain)`)));
+  for (const line of wrap(
+    'An auditor asks what Omar can reach and why. explain lists every assignment he holds, directly or through ' +
+      'his groups, with the rules that want it, or says it is drift that the next run revokes.',
+    '   ',
+  ))
+    out(line);
+  out();
+  const files = ['birthright.yaml', 'settings.yaml'].map((f) => join(examplesDir, 'rules', f));
+  files.push(join(examplesDir, 'events', 'rules-update', 'workloads.yaml'));
+  const loaded = loadRuleSet(
+    await Promise.all(files.map(async (name) => ({ name, text: await readFile(name, 'utf8') }))),
+  );
+  if (!loaded.ok) throw new CliError(`the example rules are invalid: ${loaded.issues[0]?.message ?? ''}`);
+  const ruleSet: RuleSet = loaded.ruleSet;
+  const snapshot = system.snapshot();
+  const { assignments } = explain({
+    ruleSet,
+    view: snapshotView(snapshot),
+    actualAssignments: snapshotAssignments(snapshot),
+    query: { kind: 'user', userName: EXPLAINED_USER },
+    now: (ctx.now ?? Date.now)(),
+  });
+  out(`   ${c.dim('$'.padEnd(10))}idc-lifecycle explain --user ${EXPLAINED_USER} --rules <rules in force> --live`);
+  const width = Math.max(...assignments.map((a) => a.accountName.length));
+  for (const a of assignments) {
+    const holder = a.via === null ? 'directly' : `via ${a.via}`;
+    const why = a.status === 'wanted' ? c.green(`wanted  rules: ${a.ruleIds.join(', ')}`) : c.red(a.status);
+    out(`   ${a.accountName.padEnd(width)}  ${a.permissionSetName.padEnd(19)} ${holder.padEnd(16)} ${why}`);
+  }
 };

@@ -23,5 +23,7 @@ describe('idc-lifecycle demo', () => {
     expect(text).toMatch(/\+ PowerUserAccess +GROUP +Data Engineers +rules: data-engineers/);
     expect(text).toMatch(/- AdministratorAccess +GROUP +Platform Admins +account is pending closure/);
     expect(text).toMatch(/^Done: 7 events in [\d.]+ s;/m);
+    expect(text).toContain(`${DEMO_STEPS.length + 1}. Why does Omar have access? (idc-lifecycle explain)`);
+    expect(text).toMatch(/^ {3}sandbox-bob +AdministratorAccess +via Developers +wanted +rules: sandbox-developers$/m);
   });
 });
