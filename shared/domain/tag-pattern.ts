@@ -11,6 +11,9 @@
 
 const RESERVED = /[?[\]]/;
 
+/** The same syntax as one regular expression, for the JSON Schema that editors check with. */
+export const TAG_PATTERN_REGEX = '^[^*?\\[\\]]*\\*?$';
+
 /**
  * Why `pattern` is not valid tag pattern syntax, or `undefined` when it is.
  *

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { attributeSelectorSchema, rulesDocumentSchema } from './schema.js';
+import { TAG_PATTERN_REGEX } from '../tag-pattern.js';
+import { attributeSelectorSchema, rulesDocumentSchema, tagPatternSchema } from './schema.js';
 
 /** Where editors and `# yaml-language-server: $schema=` comments find the schema. */
 export const RULES_JSON_SCHEMA_ID = 'https://idc-lifecycle.dev/schema/rules-v1.json';
@@ -24,6 +25,8 @@ export function rulesJsonSchema(): Record<string, unknown> {
       // The "at least one attribute" refinement does not survive the conversion; minProperties
       // states the same rule so that an empty selector is flagged in the editor too.
       if (context.zodSchema === attributeSelectorSchema) context.jsonSchema.minProperties = 1;
+      // Likewise the tag pattern syntax, which the loader checks with a refinement.
+      if (context.zodSchema === tagPatternSchema) context.jsonSchema.pattern = TAG_PATTERN_REGEX;
     },
   });
   const { $schema, ...rest } = generated;

@@ -70,14 +70,14 @@ export const principalRefSchema = z
   )
   .describe('Who receives the permission sets: a group, a user, or every active user matching attributes');
 
-const tagPattern = z
+export const tagPatternSchema = z
   .string()
   .superRefine((value, ctx) => {
     const problem = tagPatternProblem(value);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: value });
   })
   .describe('An exact tag value, a prefix ending in * ("prod-*"), or "*" for any value of the key');
-const accountTagsSchema = z.record(nonEmpty, z.array(tagPattern).min(1));
+const accountTagsSchema = z.record(nonEmpty, z.array(tagPatternSchema).min(1));
 
 export const targetsSchema = z.strictObject({
   organizationalUnits: z

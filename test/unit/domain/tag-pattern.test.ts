@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../shared/domain/evaluate.js';
 import { parseRulesDocument } from '../../../shared/domain/rules/load.js';
 import type { Targets } from '../../../shared/domain/rules/schema.js';
-import { matchesTagFilter, tagPatternProblem, tagValueMatches } from '../../../shared/domain/tag-pattern.js';
+import {
+  matchesTagFilter,
+  TAG_PATTERN_REGEX,
+  tagPatternProblem,
+  tagValueMatches,
+} from '../../../shared/domain/tag-pattern.js';
 import { ruleSetOf } from '../../support/org-builder.js';
 import { ACCOUNTS, standardOrg } from './standard-org.js';
 
@@ -159,5 +164,16 @@ assignments:
         message: expect.stringContaining('"prod-*-eu": a * in a tag pattern may only end it'),
       },
     ]);
+  });
+});
+
+describe('TAG_PATTERN_REGEX', () => {
+  it('accepts exactly what tagPatternProblem accepts (property)', () => {
+    const regex = new RegExp(TAG_PATTERN_REGEX);
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', '-', '*', '?', '[', ']', ' ') }), (pattern) => {
+        expect(regex.test(pattern)).toBe(tagPatternProblem(pattern) === undefined);
+      }),
+    );
   });
 });
