@@ -214,7 +214,19 @@ export const importRules = (
 
   const adoptable = [...pairs.values()].filter((p) => !blockers.has(p.permissionSetName));
   const tagsRead = [...eligible].every((id) => index.accountById.get(id)?.tags !== undefined);
-  const rules = buildRules(adoptable, { index, tree, eligible, tagsRead });
+  const holders = new Map<string, string[]>();
+  if (tagsRead) {
+    for (const id of eligible) {
+      for (const [key, value] of Object.entries(index.accountById.get(id)?.tags ?? {})) {
+        const k = `${key}\u0000${value}`;
+        const list = holders.get(k);
+        if (list === undefined) holders.set(k, [id]);
+        else list.push(id);
+      }
+    }
+  }
+  const ctx: RuleContext = { index, tree, eligible, tagsRead, under: new Map(), holders, children: childrenOf(view) };
+  const rules = buildRules(adoptable, ctx);
 
   return {
     managedPermissionSets: [...new Set(adoptable.map((p) => p.permissionSetName))].sort(),
@@ -259,6 +271,11 @@ interface RuleContext {
   readonly tree: OrgTree;
   readonly eligible: ReadonlySet<string>;
   readonly tagsRead: boolean;
+  /** OU id → its eligible accounts (nested included), computed once per OU. */
+  readonly under: Map<string, readonly string[]>;
+  /** `key\u0000value` → the eligible accounts holding that tag. */
+  readonly holders: ReadonlyMap<string, readonly string[]>;
+  readonly children: ReadonlyMap<string, readonly string[]>;
 }
 
 /** How one pair's accounts are targeted: whole OUs, one exact tag, and the rest listed. */
@@ -324,8 +341,13 @@ const labelOf = (pair: Pair): string =>
 const coverKey = (cover: Cover, part: 'base' | 'tag'): string =>
   part === 'tag' ? `${cover.tag?.key}=${cover.tag?.value}` : `${cover.ouIds.join(',')}|${cover.accounts.join(',')}`;
 
-const eligibleUnder = (ouId: string, ctx: RuleContext): string[] =>
-  ctx.tree.accountsUnder(ouId).filter((id) => ctx.eligible.has(id));
+const eligibleUnder = (ouId: string, ctx: RuleContext): readonly string[] => {
+  const known = ctx.under.get(ouId);
+  if (known !== undefined) return known;
+  const found = ctx.tree.accountsUnder(ouId).filter((id) => ctx.eligible.has(id));
+  ctx.under.set(ouId, found);
+  return found;
+};
 
 /**
  * Chooses the targets for one set of accounts: one OU when a single OU holds exactly them; else
@@ -338,7 +360,7 @@ const coverOf = (accountIds: ReadonlySet<string>, ctx: RuleContext): Cover => {
   const covered = new Set<string>();
   const root = ctx.tree.root;
   if (root !== undefined) {
-    const children = childrenOf(ctx);
+    const { children } = ctx;
     const visit = (ouId: string): void => {
       const under = eligibleUnder(ouId, ctx);
       if (under.length > 0 && under.every((id) => accountIds.has(id))) {
@@ -363,9 +385,9 @@ const coverOf = (accountIds: ReadonlySet<string>, ctx: RuleContext): Cover => {
   return { ouIds, accounts: rest };
 };
 
-const childrenOf = (ctx: RuleContext): Map<string, string[]> => {
+const childrenOf = (view: OrganizationView): Map<string, string[]> => {
   const children = new Map<string, string[]>();
-  for (const ou of ctx.index.view.organizationalUnits) {
+  for (const ou of view.organizationalUnits) {
     if (ou.parentId === null) continue;
     const list = children.get(ou.parentId);
     if (list === undefined) children.set(ou.parentId, [ou.id]);
@@ -377,25 +399,20 @@ const childrenOf = (ctx: RuleContext): Map<string, string[]> => {
 
 /** A tag that the given accounts hold and no other eligible account does; the first in key order. */
 const exactTag = (accountIds: readonly string[], ctx: RuleContext): { key: string; value: string } | undefined => {
+  const wanted = new Set(accountIds);
   const first = ctx.index.accountById.get(accountIds[0] as string)?.tags ?? {};
   for (const key of Object.keys(first).sort()) {
     const value = first[key] as string;
     // A tag value with pattern characters could not be written as an exact value.
     if (/[*?[\]]/.test(value)) continue;
-    const holders = [...ctx.eligible].filter((id) => {
-      const tags = ctx.index.accountById.get(id)?.tags;
-      return tags !== undefined && Object.hasOwn(tags, key) && tags[key] === value;
-    });
-    if (holders.length === accountIds.length && holders.every((id) => accountIds.includes(id))) return { key, value };
+    const holders = ctx.holders.get(`${key}\u0000${value}`) ?? [];
+    if (holders.length === wanted.size && holders.every((id) => wanted.has(id))) return { key, value };
   }
   return undefined;
 };
 
-const tagAccounts = (cover: Cover, ctx: RuleContext): string[] =>
-  [...ctx.eligible].filter((id) => {
-    const tags = ctx.index.accountById.get(id)?.tags;
-    return cover.tag !== undefined && tags?.[cover.tag.key] === cover.tag.value;
-  });
+const tagAccounts = (cover: Cover, ctx: RuleContext): readonly string[] =>
+  cover.tag === undefined ? [] : (ctx.holders.get(`${cover.tag.key}\u0000${cover.tag.value}`) ?? []);
 
 const baseAccountCount = (cover: Cover, ctx: RuleContext): number =>
   cover.ouIds.reduce((n, id) => n + eligibleUnder(id, ctx).length, 0) + cover.accounts.length;
