@@ -8,7 +8,7 @@ import { mapConcurrent } from '../../shared/adapters/map-concurrent.js';
 import { deduplicationId } from '../../shared/adapters/sqs-work-queue.js';
 import { assertIsError } from '../../shared/domain/errors.js';
 import type { Plan } from '../../shared/domain/plan-types.js';
-import type { LifecycleEvent, RulesRejection } from '../../shared/domain/ports.js';
+import type { ClockPort, LifecycleEvent, RulesRejection } from '../../shared/domain/ports.js';
 import { fanOut } from '../../shared/domain/reconcile/fan-out.js';
 import type { ReconcileOutcome } from '../../shared/domain/reconcile/outcome.js';
 import { ReconcileError } from '../../shared/domain/reconcile/reconcile-error.js';
@@ -17,6 +17,7 @@ import { scopeKey, type WorkItem } from '../../shared/domain/scope.js';
 import type { Snapshot } from '../../shared/domain/snapshot.js';
 import { MalformedEventError, type ParseResult, parseEvent } from '../../shared/events/index.js';
 import { checkOriginAccount } from '../../shared/events/origin.js';
+import { parseRuleBoundaryCheck } from '../../shared/events/rule-boundary.js';
 import { systemClock, type Telemetry } from '../../shared/runtime/composition.js';
 import { loadConfig } from '../../shared/runtime/config.js';
 import { changesOf, sumPlans } from './changes.js';
@@ -64,6 +65,11 @@ export interface LocalSystemOptions {
   readonly concurrency?: number;
   /** Messages per invocation, sharing its directory caches. Default 1, the deployed batch size. */
   readonly batchSize?: number;
+  /**
+   * The time the worker and the fan-out read (time-bound rules, the minute check of their
+   * windows). Default the wall clock. The queue's deduplication window stays in wall time.
+   */
+  readonly clock?: ClockPort;
 }
 
 /** What arrived, read loosely from the event so that it can be told even when it is malformed. */
@@ -233,6 +239,7 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
   // queue's deduplication window is in wall time); every pause is divided by the time scale, so that
   // the functions' waits and the emulated latency keep the proportions they have against AWS.
   const clock = systemClock;
+  const functionClock = options.clock ?? systemClock;
   const sleep: Sleep = (ms) => realSleep(Math.max(0, ms / timeScale));
   const connection = {
     endpoint: emulator.endpoint,
@@ -270,6 +277,7 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
     { ...clients, sqs, sns, eventBridge: recordingEventBridgeClient((events) => fanoutEvents.target.push(...events)) },
     loadConfig('fanout', env),
     telemetry,
+    { clock: functionClock },
   );
 
   /**
@@ -280,7 +288,12 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
   const newEnvironment = async (): Promise<Environment> => {
     const target = { events: [] as LifecycleEvent[] };
     const eventBridge = recordingEventBridgeClient((events) => target.events.push(...events));
-    const worker = await composeWorker({ ...clients, sns, eventBridge }, workerConfig, { clock, sleep }, telemetry);
+    const worker = await composeWorker(
+      { ...clients, sns, eventBridge },
+      workerConfig,
+      { clock: functionClock, sleep },
+      telemetry,
+    );
     return { worker, target };
   };
   const withEnvironment = async <T>(work: (environment: Environment) => Promise<T>): Promise<T> => {
@@ -376,6 +389,36 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
     return { records: flat.map((d) => d.record), events: flat.flatMap((d) => d.events) };
   };
 
+  const deliverRuleBoundaryCheck = async (
+    event: unknown,
+    nothing: Omit<DeliveryResult, 'status'>,
+  ): Promise<DeliveryResult> => {
+    const published: LifecycleEvent[] = [];
+    const failures: { scope: string; error: Error }[] = [];
+    fanoutEvents.target = published;
+    try {
+      await fanout.handler(event);
+    } catch (caught) {
+      assertIsError(caught);
+      failures.push({ scope: 'all', error: caught });
+    }
+    const drained = await drain();
+    if (drained.records.length === 0 && failures.length === 0) {
+      return { ...nothing, status: 'ignored', reason: 'no rule window boundary passed in the minute checked' };
+    }
+    published.push(...drained.events);
+    for (const r of drained.records) if (r.error !== undefined) failures.push({ scope: r.scope, error: r.error });
+    return {
+      ...nothing,
+      status: 'processed',
+      scopes: ['all'],
+      reconciles: drained.records,
+      failures,
+      changes: sumPlans(drained.records.map((r) => r.changes)),
+      events: published,
+    };
+  };
+
   const deliverNow = async (event: unknown): Promise<DeliveryResult> => {
     counters.deliveries++;
     const arrival = describeArrival(event);
@@ -397,6 +440,8 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
     if (origin.kind === 'refused') return { ...nothing, status: 'ignored', reason: origin.reason };
     let parsed: ParseResult;
     try {
+      // The minute check of time-bound rules goes to the fan-out function itself, as its schedule does.
+      if (parseRuleBoundaryCheck(event) !== undefined) return await deliverRuleBoundaryCheck(event, nothing);
       parsed = parseEvent(event, { rulesPath });
     } catch (caught) {
       if (caught instanceof MalformedEventError) return { ...nothing, status: 'malformed', error: caught };

@@ -22,6 +22,7 @@ import {
   lambdaTelemetry,
   retryingClientOptions,
   SDK_DEFAULT_ATTEMPTS,
+  systemClock,
   type Telemetry,
   type TimeOverrides,
 } from '../../shared/runtime/composition.js';
@@ -68,6 +69,7 @@ export const composeFanout = async (
   clients: FanoutClients,
   config: FanoutConfig,
   telemetry: Telemetry = lambdaTelemetry,
+  time: Pick<TimeOverrides, 'clock'> = {},
 ) => {
   const identityStoreId = config.identityStoreId ?? (await discover(clients)).identityStoreId;
   const rules = new SsmRulesSource(clients.ssm, {
@@ -85,6 +87,8 @@ export const composeFanout = async (
     queue,
     publisher,
     notifier,
+    // Time-bound rules are evaluated, and the minute check answered, at this clock's time.
+    clock: time.clock ?? systemClock,
     ...(config.managementAccountId === undefined ? {} : { managementAccountId: config.managementAccountId }),
   });
   const handler = (event: unknown) =>
