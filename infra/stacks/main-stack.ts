@@ -11,6 +11,7 @@ import { IntakeFunction } from '../constructs/intake-function.js';
 import { LifecycleBus } from '../constructs/lifecycle-bus.js';
 import { LifecycleDashboard } from '../constructs/lifecycle-dashboard.js';
 import { Monitoring } from '../constructs/monitoring.js';
+import { RuleWindowSchedule } from '../constructs/rule-window-schedule.js';
 import { RulesPublisherPolicy } from '../constructs/rules-publisher-policy.js';
 import { RulesSeed } from '../constructs/rules-seed.js';
 import { SweepSchedule } from '../constructs/sweep-schedule.js';
@@ -156,6 +157,7 @@ export class IdcLifecycleStack extends Stack {
       expression: config.sweepSchedule,
       deadLetterQueue: deliveryDlq.queue,
     });
+    new RuleWindowSchedule(this, 'RuleWindows', { fanout: this.fanout.function, deadLetterQueue: deliveryDlq.queue });
     this.rulesPublisherPolicy = new RulesPublisherPolicy(this, 'RulesPublisher', { rulesPath }).policy;
     if (props.rulesSeed && props.rulesSeed.length > 0) {
       this.rulesSeed = new RulesSeed(this, 'RulesSeed', { ...common, documents: props.rulesSeed });
