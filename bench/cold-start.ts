@@ -74,6 +74,7 @@ const FUNCTION_ENVIRONMENT: Readonly<Record<FunctionName, Readonly<Record<string
     RULES_PATH: SHARED.RULES_PATH,
     MANAGEMENT_ACCOUNT_ID: SHARED.MANAGEMENT_ACCOUNT_ID,
     AUTOMATION_ACCOUNT_ID: '444455556666',
+    WORKER_ROLE_ARN: 'arn:aws:iam::444455556666:role/idc-lifecycle-worker',
     AWS_LAMBDA_FUNCTION_NAME: 'idc-lifecycle-intake',
   },
   fanout: {

@@ -35,6 +35,11 @@ export const SOURCE_PATTERNS = {
     description: 'Identity Store changes recorded by CloudTrail (console, API and SCIM)',
     raw: eventPatterns.identity,
   },
+  assignments: {
+    id: 'Assignments',
+    description: 'account assignments changed outside the automation (drift)',
+    raw: eventPatterns.assignments,
+  },
   identityNative: {
     id: 'IdentityNative',
     description: 'native Identity Store notifications',

@@ -4,9 +4,10 @@ import { automationIsManagement, type DeployConfig } from './config/deploy-confi
  * Where each kind of event is delivered (docs/aws-facts.md §2) and therefore where its rule must live.
  * Organizations (and account tag changes) reach only the management account's default bus in
  * us-east-1; Control Tower lifecycle events its home Region; Identity Store notifications and
- * SCIM/console CloudTrail records the management account in the Identity Center home Region.
+ * SCIM/console CloudTrail records (Identity Store and account assignment changes) the account that
+ * made the call, in the Identity Center home Region.
  */
-export type ForwardedSource = 'organizations' | 'tag' | 'controlTower' | 'identity' | 'identityNative';
+export type ForwardedSource = 'organizations' | 'tag' | 'controlTower' | 'identity' | 'assignments' | 'identityNative';
 
 export const ORGANIZATIONS_EVENTS_REGION = 'us-east-1';
 
@@ -43,11 +44,14 @@ export const planTopology = (config: DeployConfig): Topology => {
 
   want(ORGANIZATIONS_EVENTS_REGION, 'organizations', 'tag');
   if (config.controlTowerHomeRegion) want(config.controlTowerHomeRegion, 'controlTower');
-  // Native notifications and SCIM records land in the account that owns the identity store.
-  if (!sameAccount) want(config.homeRegion, 'identity', 'identityNative');
+  // Native notifications and SCIM records land in the account that owns the identity store, and
+  // console or API changes made from the management account (assignments included) are logged there.
+  if (!sameAccount) want(config.homeRegion, 'identity', 'assignments', 'identityNative');
 
   // Changes made from the automation account itself (console, API) are recorded there.
-  const local: ForwardedSource[] = sameAccount ? ['identity', 'identityNative'] : ['identity'];
+  const local: ForwardedSource[] = sameAccount
+    ? ['identity', 'assignments', 'identityNative']
+    : ['identity', 'assignments'];
   const forwarded: ForwardedSource[] = [];
   const forwarders: ForwarderPlan[] = [];
   for (const [region, sources] of wanted) {

@@ -237,6 +237,7 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
     MANAGEMENT_ACCOUNT_ID,
     // One account runs everything here, as in a single-account deployment.
     AUTOMATION_ACCOUNT_ID: MANAGEMENT_ACCOUNT_ID,
+    WORKER_ROLE_ARN: `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/idc-lifecycle-worker`,
     MAX_OUTSTANDING_CREATES: String(
       Math.max(1, Math.floor(IDC_OUTSTANDING_CREATES_QUOTA / options.topology.containers)),
     ),

@@ -175,6 +175,12 @@ const withSlash = (path: string): string => (path.endsWith('/') ? path : `${path
 /** Where the local functions' queue and topic would be; nothing is sent there. */
 const LOCAL_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/000000000000/idc-lifecycle-work.fifo';
 const LOCAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:idc-lifecycle-summaries';
+
+/**
+ * The execution role the local worker stands for, named as the deployed one is. Event files whose
+ * caller is this role are the worker's own writes and are ignored, as the deployed intake does.
+ */
+export const localWorkerRoleArn = (accountId: string): string => `arn:aws:iam::${accountId}:role/idc-lifecycle-worker`;
 /** Identity Center's quota of outstanding creates, shared among the worker's environments. */
 const IDC_OUTSTANDING_CREATES = 10;
 
@@ -257,6 +263,8 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
     MANAGEMENT_ACCOUNT_ID: options.snapshot.managementAccountId,
     // The snapshot's organization runs the automation in its management account.
     AUTOMATION_ACCOUNT_ID: options.snapshot.managementAccountId,
+    // The role the local worker stands for: records of its calls are its own writes, not drift.
+    WORKER_ROLE_ARN: localWorkerRoleArn(options.snapshot.managementAccountId),
     // As the stack shares Identity Center's outstanding creates among the worker's environments.
     MAX_OUTSTANDING_CREATES: String(Math.max(1, Math.floor(IDC_OUTSTANDING_CREATES / concurrency))),
   };
@@ -442,7 +450,7 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
     try {
       // The minute check of time-bound rules goes to the fan-out function itself, as its schedule does.
       if (parseRuleBoundaryCheck(event) !== undefined) return await deliverRuleBoundaryCheck(event, nothing);
-      parsed = parseEvent(event, { rulesPath });
+      parsed = parseEvent(event, { rulesPath, workerRoleArn: env.WORKER_ROLE_ARN });
     } catch (caught) {
       if (caught instanceof MalformedEventError) return { ...nothing, status: 'malformed', error: caught };
       throw caught;

@@ -31,6 +31,7 @@ export const composeIntake = (clients: IntakeClients, config: IntakeConfig, tele
     queue: new SqsWorkQueue(clients.sqs, config.workQueueUrl),
     rulesPath: config.rulesPath,
     accounts: { management: config.managementAccountId, automation: config.automationAccountId },
+    workerRoleArn: config.workerRoleArn,
     logger: telemetry.logger,
     metrics: telemetry.metrics,
   });

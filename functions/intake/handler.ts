@@ -1,4 +1,4 @@
-// Triggered by: EventBridge rules for Organizations, Control Tower, account tag and identity events.
+// Triggered by: EventBridge rules for Organizations, Control Tower, account tag, identity and assignment events.
 // Changes: nothing in Identity Center; enqueues one work item per named scope on the FIFO queue.
 import type { WorkQueuePort } from '../../shared/domain/ports.js';
 import { scopeKey } from '../../shared/domain/scope.js';
@@ -12,6 +12,8 @@ export interface IntakeDeps {
   readonly rulesPath: string;
   /** The accounts each kind of event must come from; anything else is refused. */
   readonly accounts: OriginAccounts;
+  /** The worker's execution role: CloudTrail records of its own writes are not drift. */
+  readonly workerRoleArn: string;
   readonly logger: HandlerLogger;
   readonly metrics: MetricsRecorder;
 }
@@ -31,7 +33,7 @@ export const makeHandler =
       deps.metrics.addMetric(MetricNames.eventsRefused, 'Count', 1);
       return;
     }
-    const result = parseEvent(event, { rulesPath: deps.rulesPath });
+    const result = parseEvent(event, { rulesPath: deps.rulesPath, workerRoleArn: deps.workerRoleArn });
     if (result.kind === 'ignored') {
       deps.logger.info('Event ignored', { reason: result.reason });
       return;

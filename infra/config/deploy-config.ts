@@ -101,7 +101,8 @@ export const deployConfigSchema = z
       .describe('The identity store of the instance; omit it together with instanceArn to discover both'),
     rulesPath: rulesPath.default('/idc-lifecycle/rules/').describe('SSM parameter path that holds the rules documents'),
     sweepSchedule: sweepSchedule
-      .default('rate(6 hours)')
+      // Drift and offboarding are event-driven, so the sweep is the safety net for lost events.
+      .default('rate(1 day)')
       .describe('How often the full reconciliation sweep runs (EventBridge Scheduler expression, UTC)'),
     mode: z
       .enum(['enforce', 'report'], { error: 'must be "enforce" or "report"' })

@@ -1,3 +1,4 @@
+import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -12,6 +13,8 @@ export interface IntakeFunctionProps {
   /** The accounts each kind of event must come from (functions/intake/handler.ts). */
   readonly managementAccountId: string;
   readonly automationAccountId: string;
+  /** The worker's execution role: CloudTrail records of its own writes are ignored, never reconciled again. */
+  readonly workerRole: IRole;
 }
 
 /**
@@ -22,7 +25,8 @@ export class IntakeFunction extends LifecycleFunction {
   constructor(scope: Construct, id: string, props: IntakeFunctionProps) {
     super(scope, id, {
       entry: 'functions/intake/index.ts',
-      description: 'idc-lifecycle intake: maps Organizations, Control Tower, tag and identity events to work items',
+      description:
+        'idc-lifecycle intake: maps Organizations, Control Tower, tag, identity and assignment events to work items',
       failureQueue: props.failureQueue,
       logRetention: props.logRetention,
       environment: {
@@ -30,6 +34,7 @@ export class IntakeFunction extends LifecycleFunction {
         RULES_PATH: props.rulesPath,
         MANAGEMENT_ACCOUNT_ID: props.managementAccountId,
         AUTOMATION_ACCOUNT_ID: props.automationAccountId,
+        WORKER_ROLE_ARN: props.workerRole.roleArn,
       },
     });
     props.workQueue.grantSendMessages(this.function);

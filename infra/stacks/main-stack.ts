@@ -117,12 +117,6 @@ export class IdcLifecycleStack extends Stack {
     });
 
     const common = { failureQueue: invocationDlq.queue, logRetention, rulesPath };
-    this.intake = new IntakeFunction(this, 'Intake', {
-      ...common,
-      workQueue: this.workQueue,
-      managementAccountId: config.managementAccountId,
-      automationAccountId: config.automationAccountId,
-    });
     const shared = {
       ...common,
       workQueue: this.workQueue,
@@ -139,6 +133,13 @@ export class IdcLifecycleStack extends Stack {
       guardrails: config.guardrails,
       fixedRoleName: !automationIsManagement(config),
       principalReadRoleArn: props.principalReadRoleArn,
+    });
+    this.intake = new IntakeFunction(this, 'Intake', {
+      ...common,
+      workQueue: this.workQueue,
+      managementAccountId: config.managementAccountId,
+      automationAccountId: config.automationAccountId,
+      workerRole: this.worker.role,
     });
 
     new EventRoutes(this, 'Routes', {

@@ -1,9 +1,11 @@
+import { ASSIGNMENT_EVENT_SOURCE, parseAssignmentRecord } from './assignments.js';
 import { CONTROL_TOWER_EVENT_SOURCE, parseControlTowerRecord } from './control-tower.js';
 import { CLOUDTRAIL_DETAIL_TYPES, cloudTrailRecordSchema, type Envelope, envelopeSchema } from './envelope.js';
 import { IDENTITY_EVENT_SOURCES, parseIdentityRecord } from './identity.js';
 import { IDENTITY_NATIVE_SOURCE, parseIdentityNotification } from './identity-native.js';
 import { parseOrThrow } from './ids.js';
 import { ORGANIZATIONS_EVENT_SOURCE, parseOrganizationsRecord } from './organizations.js';
+import { madeByRole, OWN_WRITE_REASON } from './own-writes.js';
 import { type EventContext, ignored, MalformedEventError, type ParseResult } from './result.js';
 import {
   isCommandPayload,
@@ -17,6 +19,7 @@ import { parseParameterChange, SSM_DETAIL_TYPE, SSM_SOURCE } from './ssm.js';
 import { parseTagChange, TAG_DETAIL_TYPE, TAG_SOURCE } from './tag.js';
 
 export { toEventBridgeEvent } from './envelope.js';
+export { isRoleArn, OWN_WRITE_REASON } from './own-writes.js';
 export { type EventPattern, eventPatterns } from './patterns.js';
 export { MalformedEventError, type ParseResult } from './result.js';
 export { schedulerSweepInput } from './schedule.js';
@@ -25,6 +28,12 @@ export { isUnderRulesPath, normaliseRulesPath } from './ssm.js';
 export interface ParseEventOptions {
   /** The SSM path that holds rules documents, e.g. `/idc-lifecycle/rules/`. */
   readonly rulesPath: string;
+  /**
+   * The worker's execution role: CloudTrail records of calls it made are its own writes, not drift,
+   * and are ignored so that a reconcile never triggers another one.
+   * @default - none: every record is mapped, whoever made the call (plan and simulate of event files)
+   */
+  readonly workerRoleArn?: string;
 }
 
 const isJsonObject = (value: unknown): value is object =>
@@ -34,21 +43,35 @@ const isJsonObject = (value: unknown): value is object =>
 const eventSourceOf = (recordSource: string | undefined, envelopeSource: string): string =>
   recordSource ?? `${envelopeSource.replace(/^aws\./, '')}.amazonaws.com`;
 
-const parseCloudTrailEvent = (envelope: Envelope, envelopeContext: EventContext): ParseResult => {
+const HANDLED_CLOUDTRAIL_SOURCES: readonly string[] = [
+  ORGANIZATIONS_EVENT_SOURCE,
+  CONTROL_TOWER_EVENT_SOURCE,
+  ASSIGNMENT_EVENT_SOURCE,
+  ...IDENTITY_EVENT_SOURCES,
+];
+
+const parseCloudTrailEvent = (
+  envelope: Envelope,
+  envelopeContext: EventContext,
+  options: ParseEventOptions,
+): ParseResult => {
   if (!isJsonObject(envelope.detail)) {
     throw new MalformedEventError(envelopeContext, 'detail is not a CloudTrail record');
   }
   const record = parseOrThrow(envelopeContext, cloudTrailRecordSchema, envelope.detail);
   const eventSource = eventSourceOf(record.eventSource, envelope.source);
-  const isIdentity = (IDENTITY_EVENT_SOURCES as readonly string[]).includes(eventSource);
-  if (eventSource !== ORGANIZATIONS_EVENT_SOURCE && eventSource !== CONTROL_TOWER_EVENT_SOURCE && !isIdentity) {
+  if (!HANDLED_CLOUDTRAIL_SOURCES.includes(eventSource)) {
     return ignored(`CloudTrail events from ${eventSource} are not handled`);
   }
   if (record.eventName === undefined) throw new MalformedEventError(envelopeContext, 'detail.eventName is missing');
   const context: EventContext = { ...envelopeContext, eventName: record.eventName };
   if (record.errorCode !== undefined && record.errorCode !== null) return ignored('failed call');
+  if (options.workerRoleArn !== undefined && madeByRole(envelope.detail, options.workerRoleArn)) {
+    return ignored(OWN_WRITE_REASON);
+  }
   if (eventSource === ORGANIZATIONS_EVENT_SOURCE) return parseOrganizationsRecord(context, envelope.detail);
   if (eventSource === CONTROL_TOWER_EVENT_SOURCE) return parseControlTowerRecord(context, envelope.detail);
+  if (eventSource === ASSIGNMENT_EVENT_SOURCE) return parseAssignmentRecord(context, envelope.detail);
   return parseIdentityRecord(context, envelope.detail, record.readOnly === true);
 };
 
@@ -87,7 +110,7 @@ export function parseEvent(event: unknown, options: ParseEventOptions): ParseRes
   const type = envelope['detail-type'];
   const context: EventContext = { eventId: envelope.id, eventName: type, source: envelope.source };
 
-  if (CLOUDTRAIL_DETAIL_TYPES.includes(type)) return parseCloudTrailEvent(envelope, context);
+  if (CLOUDTRAIL_DETAIL_TYPES.includes(type)) return parseCloudTrailEvent(envelope, context, options);
   if (type === TAG_DETAIL_TYPE && envelope.source === TAG_SOURCE) return parseTagChange(context, envelope);
   if (type === SSM_DETAIL_TYPE && envelope.source === SSM_SOURCE) {
     return parseParameterChange(context, envelope, options.rulesPath);

@@ -1,3 +1,4 @@
+import { ASSIGNMENT_EVENT_SOURCE } from './assignments.js';
 import { CONTROL_TOWER_EVENT_SOURCE } from './control-tower.js';
 import { CLOUDTRAIL_DETAIL_TYPES } from './envelope.js';
 import { IDENTITY_EVENT_SOURCES } from './identity.js';
@@ -31,7 +32,8 @@ type Origin = 'management' | 'identityCenter' | 'automation';
  * Where each kind of event is delivered. Organizations and tag changes reach only the management
  * account, and Control Tower runs there too. Identity Store records are logged in the account that
  * made the call (the management account, or the delegated administrator that runs the automation),
- * and native notifications in the account that owns the identity store. Rules changes and the
+ * and native notifications in the account that owns the identity store; account assignment writes
+ * likewise in the account that made them. Rules changes and the
  * schedule belong to the automation account.
  */
 const ORIGIN_BY_SERVICE: Readonly<Record<string, Origin>> = {
@@ -40,6 +42,7 @@ const ORIGIN_BY_SERVICE: Readonly<Record<string, Origin>> = {
   [TAG_SOURCE]: 'management',
   ...Object.fromEntries(IDENTITY_EVENT_SOURCES.map((source) => [source, 'identityCenter' as const])),
   [IDENTITY_NATIVE_SOURCE]: 'identityCenter',
+  [ASSIGNMENT_EVENT_SOURCE]: 'identityCenter',
   [SSM_SOURCE]: 'automation',
   ...Object.fromEntries(SCHEDULE_SOURCES.map((source) => [source, 'automation' as const])),
 };

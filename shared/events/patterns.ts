@@ -1,3 +1,4 @@
+import { ASSIGNMENT_EVENT_NAMES, ASSIGNMENT_EVENT_SOURCE } from './assignments.js';
 import { CONTROL_TOWER_EVENT_NAMES, CONTROL_TOWER_EVENT_SOURCE } from './control-tower.js';
 import { API_CALL, CLOUDTRAIL_DETAIL_TYPES, SERVICE_EVENT } from './envelope.js';
 import { IDENTITY_EVENT_NAMES, IDENTITY_EVENT_SOURCES } from './identity.js';
@@ -60,6 +61,19 @@ export const eventPatterns = {
     detail: {
       eventSource: [...IDENTITY_EVENT_SOURCES],
       eventName: [...IDENTITY_EVENT_NAMES],
+      ...failedCallsExcluded,
+    },
+  },
+  /**
+   * Identity Center home Region, in every account that can write assignments (the management
+   * account and the delegated administrator): CloudTrail logs a call where it was made.
+   */
+  assignments: {
+    source: ['aws.sso'],
+    'detail-type': [API_CALL],
+    detail: {
+      eventSource: [ASSIGNMENT_EVENT_SOURCE],
+      eventName: [...ASSIGNMENT_EVENT_NAMES],
       ...failedCallsExcluded,
     },
   },

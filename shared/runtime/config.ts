@@ -33,6 +33,8 @@ const matching =
     return test(raw) ? ok(raw) : problem(message);
   };
 const ACCOUNT_ID = /^\d{12}$/;
+/** An IAM role ARN, path allowed: `arn:<partition>:iam::<account>:role/<path/>name`. */
+const ROLE_ARN = /^arn:[a-z-]+:iam::\d{12}:role\/(?:[^/]+\/)*[^/]+$/;
 const accountId = matching((value) => ACCOUNT_ID.test(value), 'must be a 12-digit account id');
 
 /** What `URL` can parse; tabs and line breaks inside are dropped, as the URL parser itself does. */
@@ -89,6 +91,7 @@ const variables = {
   OPTIONAL_MANAGEMENT_ACCOUNT_ID: (raw) => (raw === undefined ? ok(undefined) : accountId(raw)),
   AUTOMATION_ACCOUNT_ID: accountId,
   PRINCIPAL_READ_ROLE_ARN: optional,
+  WORKER_ROLE_ARN: matching((value) => ROLE_ARN.test(value), 'must be an IAM role ARN'),
   RULES_CACHE_SECONDS: cacheSeconds,
   MAX_OUTSTANDING_CREATES: outstandingCreates,
   MODE: mode,
@@ -103,6 +106,7 @@ const functions = {
     rulesPath: 'RULES_PATH',
     managementAccountId: 'MANAGEMENT_ACCOUNT_ID',
     automationAccountId: 'AUTOMATION_ACCOUNT_ID',
+    workerRoleArn: 'WORKER_ROLE_ARN',
   },
   fanout: {
     workQueueUrl: 'WORK_QUEUE_URL',

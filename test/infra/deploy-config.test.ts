@@ -122,7 +122,7 @@ describe('parseDeployConfig', () => {
     // Assess
     expect(config).toMatchObject({
       rulesPath: '/idc-lifecycle/rules/',
-      sweepSchedule: 'rate(6 hours)',
+      sweepSchedule: 'rate(1 day)',
       mode: 'report',
       logRetentionDays: 90,
       guardrails: { permissionSetArns: [], accountIds: [], groupIds: [] },

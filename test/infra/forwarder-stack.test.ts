@@ -26,6 +26,7 @@ describe('EventForwarderStack', () => {
     ['us-east-1', 'aws.tag'],
     ['eu-west-1', 'aws.controltower'],
     ['eu-west-1', 'aws.identitystore'],
+    ['eu-west-1', 'aws.sso'],
   ])(
     'forwards %s %s events straight to the custom bus with a retry policy, a DLQ and a dedicated role',
     (region, source) => {

@@ -139,6 +139,46 @@ describe('IdcLifecycleStack event routing', () => {
     });
   });
 
+  it.each([
+    ['on the default bus, from the automation account', 'default', '222222222222'],
+    [
+      'on the custom bus, forwarded from the management account',
+      { Ref: Match.stringLikeRegexp('^EventBus') },
+      '111111111111',
+    ],
+  ])('matches account assignment writes %s, without failed calls', (_, bus, account) => {
+    // Prepare
+    const { main } = cross();
+
+    // Act / Assess
+    main.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: bus,
+      EventPattern: Match.objectLike({
+        source: ['aws.sso'],
+        account: [account],
+        detail: {
+          eventSource: ['sso.amazonaws.com'],
+          eventName: ['CreateAccountAssignment', 'DeleteAccountAssignment'],
+          errorCode: [{ exists: false }],
+        },
+      }),
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('Intake'), 'Arn'] } })],
+    });
+  });
+
+  it("tells the intake the worker's role, whose own writes it ignores", () => {
+    // Prepare
+    const s = cross();
+    const workerRole = s.stacks.main.getLogicalId(s.stacks.main.worker.role.node.defaultChild as never);
+
+    // Act
+    const env =
+      s.main.findResources('AWS::Lambda::Function')[functionId('Intake', s)]?.Properties.Environment.Variables;
+
+    // Assess
+    expect(env.WORKER_ROLE_ARN).toEqual({ 'Fn::GetAtt': [workerRole, 'Arn'] });
+  });
+
   it('matches native Identity Store notifications forwarded from the management account', () => {
     // Prepare
     const { main } = cross();

@@ -12,7 +12,14 @@ describe('planTopology', () => {
 
     // Assess
     expect(topology.forwarders).toEqual([]);
-    expect([...topology.local].sort()).toEqual(['controlTower', 'identity', 'identityNative', 'organizations', 'tag']);
+    expect([...topology.local].sort()).toEqual([
+      'assignments',
+      'controlTower',
+      'identity',
+      'identityNative',
+      'organizations',
+      'tag',
+    ]);
     expect(topology.forwarded).toEqual([]);
   });
 
@@ -22,7 +29,7 @@ describe('planTopology', () => {
       { controlTowerHomeRegion: 'us-east-1' },
       [
         ['us-east-1', ['organizations', 'tag', 'controlTower']],
-        ['eu-west-1', ['identity', 'identityNative']],
+        ['eu-west-1', ['identity', 'assignments', 'identityNative']],
       ],
     ],
     [
@@ -30,7 +37,7 @@ describe('planTopology', () => {
       { controlTowerHomeRegion: 'eu-west-1' },
       [
         ['us-east-1', ['organizations', 'tag']],
-        ['eu-west-1', ['controlTower', 'identity', 'identityNative']],
+        ['eu-west-1', ['controlTower', 'identity', 'assignments', 'identityNative']],
       ],
     ],
     [
@@ -38,7 +45,7 @@ describe('planTopology', () => {
       { controlTowerHomeRegion: undefined },
       [
         ['us-east-1', ['organizations', 'tag']],
-        ['eu-west-1', ['identity', 'identityNative']],
+        ['eu-west-1', ['identity', 'assignments', 'identityNative']],
       ],
     ],
   ])('forwards from each management-account Region that holds events (%s)', (_, overrides, expected) => {
@@ -47,7 +54,24 @@ describe('planTopology', () => {
 
     // Assess
     expect(topology.forwarders.map((f) => [f.region, f.sources])).toEqual(expected);
-    expect(topology.local).toEqual(['identity']);
+    expect(topology.local).toEqual(['identity', 'assignments']);
+  });
+
+  it.each([
+    ['the delegated administrator runs the automation', CROSS_ACCOUNT],
+    ['the management account runs the automation', SINGLE_ACCOUNT],
+  ])('watches assignment writes in both accounts that can make them when %s', (_, config) => {
+    // Prepare / Act
+    const topology = plan(config);
+
+    // Assess: calls made from the automation account are logged there, the others in the management account.
+    expect(topology.local).toContain('assignments');
+    const forwardedFromHome = topology.forwarders.find((f) => f.region === config.homeRegion);
+    if (config.automationAccountId !== config.managementAccountId) {
+      expect(forwardedFromHome?.sources).toContain('assignments');
+    } else {
+      expect(topology.forwarded).not.toContain('assignments');
+    }
   });
 
   it('puts the principal read role in the us-east-1 forwarder across accounts', () => {
@@ -66,6 +90,6 @@ describe('planTopology', () => {
     expect(topology.forwarders).toEqual([
       { region: 'us-east-1', sources: ['organizations', 'tag'], principalReadRole: false },
     ]);
-    expect(topology.local).toEqual(['identity', 'identityNative', 'controlTower']);
+    expect(topology.local).toEqual(['identity', 'assignments', 'identityNative', 'controlTower']);
   });
 });

@@ -84,6 +84,7 @@ describe('resilience: the intake function under garbage', () => {
     queue: new SqsWorkQueue(queue.client, 'https://sqs.eu-west-1.amazonaws.com/111111111111/work.fifo'),
     rulesPath: RULES_PATH,
     accounts: { management: FUZZ_ACCOUNT, automation: FUZZ_ACCOUNT },
+    workerRoleArn: `arn:aws:iam::${FUZZ_ACCOUNT}:role/idc-lifecycle-worker`,
     logger: new RecordingLogger(),
     metrics: new RecordingMetrics(),
   });

@@ -185,6 +185,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<Resilien
     MANAGEMENT_ACCOUNT_ID: MANAGEMENT_ACCOUNT,
     // One account runs everything here, as in a single-account deployment.
     AUTOMATION_ACCOUNT_ID: MANAGEMENT_ACCOUNT,
+    WORKER_ROLE_ARN: `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/idc-lifecycle-worker`,
     MAX_OUTSTANDING_CREATES: String(Math.floor(IDC_OUTSTANDING_CREATES_QUOTA / WORKER_MAX_CONCURRENCY)),
   };
   const workerConfig = loadConfig('worker', env);

@@ -42,6 +42,7 @@ const patterns: Record<string, Record<string, unknown>> = {
   controlTower: eventPatterns.controlTower,
   tag: eventPatterns.tag,
   identity: eventPatterns.identity,
+  assignments: eventPatterns.assignments,
   identityNative: eventPatterns.identityNative,
   ssm: eventPatterns.ssm(RULES_PATH),
 };
@@ -90,7 +91,6 @@ describe('eventPatterns', () => {
     'identitystore-scim/CreateGroup.failed-ConflictException.json',
     'identitystore-scim/PatchUser.failed-ValidationException.json',
     'ssm/ParameterStoreChange.Update.json',
-    'sso/CreateAccountAssignment.json',
     'tag/TagChangeOnResource.ec2-doc-example.json',
   ])('keeps out the sample %s, which names no scope', (path) => {
     // Prepare

@@ -42,8 +42,8 @@ const EXPECTED: ReadonlyArray<
   ['sso-directory/CreateGroup.json', { work: ['principal:GROUP:34887428-4081-7042-c3c6-928d413009e7'] }],
   ['sso-directory/DeleteUser.json', { work: ['principal:USER:22c554e4-c091-708a-0ec5-08b46733f1a2'] }],
   ['sso-directory/EnableUser.detail-only.json', { work: ['principal:USER:22c554e4-c091-708a-0ec5-08b46733f1a2'] }],
-  ['sso/CreateAccountAssignment.json', { ignored: /sso\.amazonaws\.com are not handled/ }],
-  ['sso/DeleteAccountAssignment.json', { ignored: /sso\.amazonaws\.com are not handled/ }],
+  ['sso/CreateAccountAssignment.json', { malformed: /requestParameters\.targetId/ }],
+  ['sso/DeleteAccountAssignment.json', { malformed: /requestParameters\.targetId/ }],
   ['tag/TagChangeOnResource.ec2-doc-example.json', { ignored: /not an account/ }],
 ];
 
@@ -87,6 +87,8 @@ describe('parseEvent on the public samples', () => {
       'controltower/CreateManagedAccount.json',
       ['detail', 'serviceEventDetails', 'createManagedAccountStatus', 'account', 'accountId'],
     ],
+    ['sso/CreateAccountAssignment.json', ['detail', 'requestParameters', 'targetId']],
+    ['sso/DeleteAccountAssignment.json', ['detail', 'requestParameters', 'targetId']],
   ])('accepts %s once its masked account id is a real one', (path, accountIdPath) => {
     // Prepare
     const event = withField(asDelivered(path, readJson(PUBLIC_SAMPLES, path)), accountIdPath, '123456789012');

@@ -3,6 +3,8 @@ import { scopeKey } from '../../../shared/domain/scope.js';
 import { MalformedEventError, type ParseResult, parseEvent, toEventBridgeEvent } from '../../../shared/events/index.js';
 
 export const RULES_PATH = '/idc-lifecycle/rules/';
+/** The worker role of the deployment the synthetic fixtures come from (account 111122223333). */
+export const WORKER_ROLE_ARN = 'arn:aws:iam::111122223333:role/idc-lifecycle-worker';
 
 /** Published and captured events, copied as found (test/fixtures/events/SOURCES.md gives each one's source). */
 export const PUBLIC_SAMPLES = new URL('../../fixtures/events/samples/', import.meta.url);
@@ -48,10 +50,11 @@ export type Outcome =
   | { readonly ignored: string }
   | { readonly malformed: string };
 
+/** What the deployed intake makes of an event: with the rules path and the worker role it is configured with. */
 export const outcomeOf = (event: unknown, rulesPath = RULES_PATH): Outcome => {
   let result: ParseResult;
   try {
-    result = parseEvent(event, { rulesPath });
+    result = parseEvent(event, { rulesPath, workerRoleArn: WORKER_ROLE_ARN });
   } catch (error) {
     if (error instanceof MalformedEventError) return { malformed: error.message };
     throw error;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { OWN_WRITE_REASON } from '../../../shared/events/index.js';
 import {
   listJsonFiles,
   type Outcome,
@@ -37,6 +38,7 @@ const EXPECTED: ReadonlyArray<readonly [string, Outcome]> = [
   ['identitystore-scim/PatchGroup.json', { work: ['principal:GROUP:e1f2a3b4-0009-7009-8009-0123456789ab'] }],
   ['identitystore-scim/PatchUser.json', { work: ['principal:USER:d1e2f3a4-0010-7010-8010-0123456789ab'] }],
   ['identitystore-scim/PutUser.json', { work: ['principal:USER:d1e2f3a4-0011-7011-8011-0123456789ab'] }],
+  ['identitystore/CreateGroupMembership.by-worker.json', { ignored: OWN_WRITE_REASON }],
   ['identitystore/CreateGroup.json', { work: ['principal:GROUP:b1c2d3e4-0004-7004-8004-0123456789ab'] }],
   ['identitystore/CreateUser.json', { work: ['principal:USER:a1b2c3d4-0001-7001-8001-0123456789ab'] }],
   ['identitystore/DeleteGroup.json', { work: ['principal:GROUP:b1c2d3e4-0005-7005-8005-0123456789ab'] }],
@@ -66,6 +68,10 @@ const EXPECTED: ReadonlyArray<readonly [string, Outcome]> = [
     { work: ['principal:USER:9067a1b2c3-a1b2c3d4-0014-7014-8014-0123456789ab'] },
   ],
   ['sso-directory/UpdateUser.json', { work: ['principal:USER:a1b2c3d4-0016-7016-8016-0123456789ab'] }],
+  ['sso/CreateAccountAssignment.by-worker.json', { ignored: OWN_WRITE_REASON }],
+  ['sso/CreateAccountAssignment.console.json', { work: ['account:222233334444'] }],
+  ['sso/DeleteAccountAssignment.cli.json', { work: ['account:333344445555'] }],
+  ['sso/DeleteAccountAssignment.failed-AccessDenied.json', { ignored: 'failed call' }],
   ['tag/TagChangeOnResource.account.json', { work: ['account:999900001111'] }],
 ];
 

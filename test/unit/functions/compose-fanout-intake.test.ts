@@ -26,6 +26,7 @@ const ENV = {
   IDENTITY_STORE_ID,
   MANAGEMENT_ACCOUNT_ID: MANAGEMENT_ACCOUNT,
   AUTOMATION_ACCOUNT_ID: '999999999999',
+  WORKER_ROLE_ARN: 'arn:aws:iam::999999999999:role/idc-lifecycle-worker',
 };
 const SWEEP = { 'idc-lifecycle': 'sweep', executionId: 'sweep-compose' };
 

@@ -58,10 +58,35 @@ describe('loadConfig', () => {
       WORK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/222222222222/work.fifo',
       MANAGEMENT_ACCOUNT_ID: '111111111111',
       AUTOMATION_ACCOUNT_ID: '222222222222',
+      WORKER_ROLE_ARN: 'arn:aws:iam::222222222222:role/idc-lifecycle-worker',
     });
 
     // Assess
-    expect(config).toMatchObject({ managementAccountId: '111111111111', automationAccountId: '222222222222' });
+    expect(config).toMatchObject({
+      managementAccountId: '111111111111',
+      automationAccountId: '222222222222',
+      workerRoleArn: 'arn:aws:iam::222222222222:role/idc-lifecycle-worker',
+    });
+  });
+
+  it.each([
+    [undefined, 'Environment variable WORKER_ROLE_ARN is required'],
+    ['idc-lifecycle-worker', 'Environment variable WORKER_ROLE_ARN is invalid: must be an IAM role ARN'],
+    [
+      'arn:aws:sts::222222222222:assumed-role/idc-lifecycle-worker/fn',
+      'Environment variable WORKER_ROLE_ARN is invalid',
+    ],
+  ])('refuses to run the intake without the worker role it ignores the writes of (%s)', (value, message) => {
+    // Prepare
+    const env = {
+      WORK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/222222222222/work.fifo',
+      MANAGEMENT_ACCOUNT_ID: '111111111111',
+      AUTOMATION_ACCOUNT_ID: '222222222222',
+      WORKER_ROLE_ARN: value,
+    };
+
+    // Act + Assess
+    expect(() => loadConfig('intake', env)).toThrow(message);
   });
 
   it.each([

@@ -1,18 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { makeHandler } from '../../../functions/intake/handler.js';
-import { MalformedEventError } from '../../../shared/events/index.js';
+import { MalformedEventError, OWN_WRITE_REASON } from '../../../shared/events/index.js';
 import { InMemoryQueue, RecordingLogger, RecordingMetrics } from '../../support/fakes/index.js';
 import { failedMoveAccountEvent, malformedMoveAccountEvent, moveAccountEvent, rulesChangeEvent } from './events.js';
 
 const MANAGEMENT = '111111111111';
 const AUTOMATION = '999999999999';
+const WORKER_ROLE_ARN = `arn:aws:iam::${AUTOMATION}:role/idc-lifecycle-worker`;
 
 /** A delegated-administrator deployment; the sample events come from the management account. */
 const setup = (accounts = { management: MANAGEMENT, automation: AUTOMATION }) => {
   const queue = new InMemoryQueue();
   const logger = new RecordingLogger();
   const metrics = new RecordingMetrics();
-  const handler = makeHandler({ queue, logger, metrics, accounts, rulesPath: '/idc-lifecycle/rules/' });
+  const handler = makeHandler({
+    queue,
+    logger,
+    metrics,
+    accounts,
+    rulesPath: '/idc-lifecycle/rules/',
+    workerRoleArn: WORKER_ROLE_ARN,
+  });
   return { queue, logger, metrics, handler };
 };
 
@@ -131,5 +139,54 @@ describe('intake handler', () => {
 
     // Assess
     expect(metrics.values).toEqual([]);
+  });
+
+  describe('drift: account assignments changed outside the automation', () => {
+    const assignmentWrite = (eventName: string, account: string, issuerArn: string) => ({
+      version: '0',
+      id: `evt-${eventName}`,
+      'detail-type': 'AWS API Call via CloudTrail',
+      source: 'aws.sso',
+      account,
+      region: 'eu-west-1',
+      resources: [],
+      detail: {
+        eventSource: 'sso.amazonaws.com',
+        eventName,
+        userIdentity: { type: 'AssumedRole', sessionContext: { sessionIssuer: { type: 'Role', arn: issuerArn } } },
+        requestParameters: { targetId: '333333333333', targetType: 'AWS_ACCOUNT', principalType: 'USER' },
+      },
+    });
+
+    it.each([
+      ['CreateAccountAssignment', MANAGEMENT],
+      ['DeleteAccountAssignment', MANAGEMENT],
+      ['CreateAccountAssignment', AUTOMATION],
+      ['DeleteAccountAssignment', AUTOMATION],
+    ])('enqueues the target account of a %s made by someone else, logged in account %s', async (eventName, account) => {
+      // Prepare
+      const { queue, handler } = setup();
+      const event = assignmentWrite(eventName, account, `arn:aws:iam::${account}:role/PlatformAdmin`);
+
+      // Act
+      await handler(event);
+
+      // Assess
+      expect(queue.items.map((item) => item.scope)).toEqual([{ kind: 'account', accountId: '333333333333' }]);
+    });
+
+    it("ignores the worker role's own assignment write, so a reconcile never queues another", async () => {
+      // Prepare
+      const { queue, logger, handler } = setup();
+
+      // Act
+      await handler(assignmentWrite('CreateAccountAssignment', AUTOMATION, WORKER_ROLE_ARN));
+
+      // Assess
+      expect(queue.items).toEqual([]);
+      expect(logger.entries).toEqual([
+        { level: 'info', message: 'Event ignored', attributes: [{ reason: OWN_WRITE_REASON }] },
+      ]);
+    });
   });
 });
