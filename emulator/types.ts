@@ -85,6 +85,10 @@ export interface EmulatorWorld {
   deleteGroup(groupId: string): void;
   addGroupMember(groupId: string, userId: string): void;
   removeGroupMember(groupId: string, userId: string): void;
+  /** An assignment made outside the automation (the console, the CLI): done at once, no request to poll. */
+  createAssignment(assignment: Snapshot['assignments'][number]): void;
+  /** Removes an assignment; `false` when there was none. */
+  deleteAssignment(assignment: Snapshot['assignments'][number]): boolean;
   putParameter(name: string, value: string): void;
   deleteParameter(name: string): void;
 }

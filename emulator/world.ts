@@ -273,6 +273,14 @@ export const createWorldApi = (
       const m = state.findMembership(groupId, userId);
       if (m !== undefined) state.memberships.delete(m.membershipId);
     },
+    createAssignment: (a) => {
+      account(a.accountId);
+      if (!state.principalExists(a.principalType, a.principalId)) {
+        throw new EmulatorWorldError(`Unknown ${a.principalType.toLowerCase()} ${a.principalId}`);
+      }
+      state.addAssignment(a);
+    },
+    deleteAssignment: (a) => state.removeAssignment(a),
     putParameter: (name, value) => {
       const previous = state.parameters.get(name)?.at(-1);
       if (value.length > ADVANCED_VALUE_LIMIT) {

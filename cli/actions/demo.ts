@@ -119,6 +119,22 @@ export const DEMO_STEPS: readonly DemoStep[] = [
     story: 'Closing takes the account to PENDING_CLOSURE. An account on its way out keeps no managed assignments.',
     event: '07-close-account.json',
   },
+  {
+    title: 'Someone grants AdministratorAccess by hand',
+    story:
+      'An administrator gives Mallory, a marketing analyst, AdministratorAccess on payments-prod in the ' +
+      'console. CloudTrail records the call, and the account it touched is reconciled at once: the ' +
+      'permission set is managed and no rule wants this assignment, so it is revoked in seconds, not at ' +
+      'the next sweep.',
+    event: '08-console-assignment.json',
+  },
+  {
+    title: 'The worker’s own revocation comes back',
+    story:
+      'CloudTrail records the worker’s deletion too. The intake knows the worker’s role and ignores its ' +
+      'own writes, so a repair never queues another one.',
+    event: '09-worker-revocation.json',
+  },
 ];
 
 const WIDTH = 100;

@@ -357,7 +357,56 @@ const IDENTITY: ReadonlyMap<string, Effect> = new Map<string, Effect>([
   ],
 ]);
 
+/** The assignment a CreateAccountAssignment or DeleteAccountAssignment call names, if it is well-formed. */
+const assignmentOf = (org: Org, r: unknown) => {
+  const accountId = accountIdAt(r, 'requestParameters.targetId');
+  const permissionSetArn = textAt(r, 'requestParameters.permissionSetArn');
+  const principalType = textAt(r, 'requestParameters.principalType');
+  const principalId = textAt(r, 'requestParameters.principalId');
+  if (accountId === undefined || permissionSetArn === undefined || principalId === undefined) return undefined;
+  if (principalType !== 'USER' && principalType !== 'GROUP') return undefined;
+  const permissionSet = org.snapshot.permissionSets.find((p) => p.arn === permissionSetArn)?.name ?? permissionSetArn;
+  const principal = principalType === 'USER' ? org.userText(principalId) : org.groupText(principalId);
+  return {
+    assignment: { accountId, permissionSetArn, principalType, principalId } as const,
+    text: `${permissionSet} for ${principal} on ${org.accountText(accountId)}`,
+  };
+};
+
+const ASSIGNMENTS: ReadonlyMap<string, Effect> = new Map<string, Effect>([
+  [
+    'CreateAccountAssignment',
+    (org, r) => {
+      const named = assignmentOf(org, r);
+      if (named === undefined) return undefined;
+      const wanted = named.assignment;
+      const same = (a: typeof wanted | Snapshot['assignments'][number]): boolean =>
+        a.accountId === wanted.accountId &&
+        a.permissionSetArn === wanted.permissionSetArn &&
+        a.principalType === wanted.principalType &&
+        a.principalId === wanted.principalId;
+      if (org.snapshot.assignments.some(same)) {
+        return unchanged(`${named.text} was already assigned`);
+      }
+      if (org.account(named.assignment.accountId) === undefined) return unchanged(`${named.text}: no such account`);
+      org.w.createAssignment(named.assignment);
+      return changed(`${named.text} assigned by hand`);
+    },
+  ],
+  [
+    'DeleteAccountAssignment',
+    (org, r) => {
+      const named = assignmentOf(org, r);
+      if (named === undefined) return undefined;
+      return org.w.deleteAssignment(named.assignment)
+        ? changed(`${named.text} removed by hand`)
+        : unchanged(`${named.text} is already gone`);
+    },
+  ],
+]);
+
 const EFFECTS: ReadonlyMap<string, ReadonlyMap<string, Effect>> = new Map([
+  ['sso.amazonaws.com', ASSIGNMENTS],
   ['organizations.amazonaws.com', ORGANIZATIONS],
   ['controltower.amazonaws.com', CONTROL_TOWER],
   ['sso-directory.amazonaws.com', IDENTITY],

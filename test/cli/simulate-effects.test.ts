@@ -49,6 +49,27 @@ const group = (id: string) => (s: Snapshot) => s.groups.some((g) => g.id === id)
 const member = (groupId: string, userId: string) => (s: Snapshot) =>
   s.groupMemberships.some((m) => m.groupId === groupId && m.userId === userId);
 
+const ADMINISTRATOR_ACCESS = 'arn:aws:sso:::permissionSet/ssoins-7223be8d4e9143ea/ps-ab65ab42ce0cd851';
+const READ_ONLY_ACCESS = 'arn:aws:sso:::permissionSet/ssoins-7223be8d4e9143ea/ps-05059f6a42fb69cb';
+const handMade = (userId: string, permissionSetArn = ADMINISTRATOR_ACCESS) => ({
+  instanceArn: 'arn:aws:sso:::instance/ssoins-7223be8d4e9143ea',
+  targetId: PAYMENTS_PROD,
+  targetType: 'AWS_ACCOUNT',
+  permissionSetArn,
+  principalType: 'USER',
+  principalId: userId,
+});
+const assigned =
+  (userId: string, permissionSetArn = ADMINISTRATOR_ACCESS) =>
+  (s: Snapshot) =>
+    s.assignments.some(
+      (a) =>
+        a.accountId === PAYMENTS_PROD &&
+        a.permissionSetArn === permissionSetArn &&
+        a.principalType === 'USER' &&
+        a.principalId === userId,
+    );
+
 const tagChange = (accountId: string, current: Record<string, string>, changed: string[]) => ({
   version: '0',
   id: 'd1c1e2f3-0000-4000-8000-000000000001',
@@ -308,6 +329,38 @@ const cases: Case[] = [
     read: user('c0ffee00-0000-4000-8000-00000000000a'),
     before: 'absent',
     after: 'absent',
+    applied: false,
+  },
+  {
+    what: 'CreateAccountAssignment made by hand adds the assignment it names',
+    event: () => apiCall('sso', 'CreateAccountAssignment', { requestParameters: handMade(MALLORY) }),
+    read: assigned(MALLORY),
+    before: false,
+    after: true,
+    applied: true,
+  },
+  {
+    what: 'CreateAccountAssignment of an assignment that exists changes nothing',
+    event: () => apiCall('sso', 'CreateAccountAssignment', { requestParameters: handMade(ALICE, READ_ONLY_ACCESS) }),
+    read: assigned(ALICE, READ_ONLY_ACCESS),
+    before: true,
+    after: true,
+    applied: false,
+  },
+  {
+    what: 'DeleteAccountAssignment made by hand removes the assignment it names',
+    event: () => apiCall('sso', 'DeleteAccountAssignment', { requestParameters: handMade(ALICE, READ_ONLY_ACCESS) }),
+    read: assigned(ALICE, READ_ONLY_ACCESS),
+    before: true,
+    after: false,
+    applied: true,
+  },
+  {
+    what: 'DeleteAccountAssignment of an assignment that is not there changes nothing',
+    event: () => apiCall('sso', 'DeleteAccountAssignment', { requestParameters: handMade(MALLORY) }),
+    read: assigned(MALLORY),
+    before: false,
+    after: false,
     applied: false,
   },
   {
