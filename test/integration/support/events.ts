@@ -121,3 +121,40 @@ export const parameterChanged = (name: string, operation = 'Update') => ({
   resources: [`arn:aws:ssm:us-east-1:${MANAGEMENT}:parameter${name}`],
   detail: { operation, name, type: 'String', description: 'rules' },
 });
+
+/** An account assignment, as CreateAccountAssignment and DeleteAccountAssignment name it. */
+export interface AssignmentCall {
+  readonly accountId: string;
+  readonly permissionSetArn: string;
+  readonly principalType: 'USER' | 'GROUP';
+  readonly principalId: string;
+}
+
+/**
+ * The CloudTrail record of an assignment write made by the role `issuerArn` (an administrator by
+ * default), as an assumed-role session: the session issuer is the role, the caller ARN adds a session name.
+ */
+export const assignmentWrite = (
+  eventName: 'CreateAccountAssignment' | 'DeleteAccountAssignment',
+  call: AssignmentCall,
+  issuerArn = `arn:aws:iam::${MANAGEMENT}:role/PlatformAdmin`,
+) => {
+  const event = apiCall('sso', eventName, {
+    requestParameters: {
+      instanceArn: 'arn:aws:sso:::instance/ssoins-7223be8d4e9143ea',
+      targetId: call.accountId,
+      targetType: 'AWS_ACCOUNT',
+      permissionSetArn: call.permissionSetArn,
+      principalType: call.principalType,
+      principalId: call.principalId,
+    },
+  });
+  const roleName = issuerArn.split('/').at(-1);
+  const userIdentity = {
+    type: 'AssumedRole',
+    arn: `arn:aws:sts::${MANAGEMENT}:assumed-role/${roleName}/session`,
+    accountId: MANAGEMENT,
+    sessionContext: { sessionIssuer: { type: 'Role', arn: issuerArn, accountId: MANAGEMENT, userName: roleName } },
+  };
+  return { ...event, detail: { ...event.detail, userIdentity } };
+};

@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseScopeKey, scopeKey } from '../../../shared/domain/scope.js';
 import { MalformedEventError, parseEvent } from '../../../shared/events/index.js';
-import { asDelivered, listJsonFiles, PUBLIC_SAMPLES, RULES_PATH, readJson, SYNTHETIC_FIXTURES } from './support.js';
+import {
+  asDelivered,
+  listJsonFiles,
+  PUBLIC_SAMPLES,
+  RULES_PATH,
+  readJson,
+  SYNTHETIC_FIXTURES,
+  WORKER_ROLE_ARN,
+} from './support.js';
 
 /**
  * Whatever arrives, parseEvent either returns a result whose every scope is well-formed, or throws
@@ -11,7 +19,7 @@ import { asDelivered, listJsonFiles, PUBLIC_SAMPLES, RULES_PATH, readJson, SYNTH
 const assertWellBehaved = (event: unknown): void => {
   let result: ReturnType<typeof parseEvent>;
   try {
-    result = parseEvent(event, { rulesPath: RULES_PATH });
+    result = parseEvent(event, { rulesPath: RULES_PATH, workerRoleArn: WORKER_ROLE_ARN });
   } catch (error) {
     expect(error).toBeInstanceOf(MalformedEventError);
     return;
@@ -84,6 +92,8 @@ const plausibleValue = fc.oneof(
     '/idc-lifecycle/rules/x',
     'arn:aws:organizations::111122223333:account/o-aa111bb222/123456789012',
     'arn:aws:identitystore:::user/6d321996-eab8-4d2e-9f41-0db53b051a5b',
+    'AWS_ACCOUNT',
+    'arn:aws:iam::111122223333:role/idc-lifecycle-worker',
     '__proto__',
     'constructor',
     '',
@@ -143,8 +153,11 @@ describe('parseEvent under fuzzing', () => {
       'AddMemberToGroup',
       'CreateGroupMembership',
       'DeleteGroupMembership',
+      'CreateAccountAssignment',
+      'DeleteAccountAssignment',
     );
     const sources = fc.constantFrom(
+      'sso.amazonaws.com',
       'organizations.amazonaws.com',
       'controltower.amazonaws.com',
       'sso-directory.amazonaws.com',
@@ -152,7 +165,19 @@ describe('parseEvent under fuzzing', () => {
       'identitystore-scim.amazonaws.com',
     );
     const nested = fc.dictionary(
-      fc.constantFrom('accountId', 'userId', 'groupId', 'id', 'state', 'member', 'memberId', 'handshake', 'account'),
+      fc.constantFrom(
+        'accountId',
+        'userId',
+        'groupId',
+        'id',
+        'state',
+        'member',
+        'memberId',
+        'handshake',
+        'account',
+        'targetId',
+        'targetType',
+      ),
       fc.oneof(
         plausibleValue,
         fc.dictionary(fc.constantFrom('accountId', 'userId', 'memberId', 'state', 'parties'), plausibleValue),
@@ -161,6 +186,10 @@ describe('parseEvent under fuzzing', () => {
     const record = fc.record({
       eventSource: sources,
       eventName: names,
+      userIdentity: fc.dictionary(
+        fc.constantFrom('arn', 'type', 'sessionContext'),
+        fc.oneof(plausibleValue, fc.record({ sessionIssuer: fc.dictionary(fc.constantFrom('arn'), plausibleValue) })),
+      ),
       requestParameters: fc.oneof(fc.constant(null), nested),
       responseElements: fc.oneof(fc.constant(null), nested),
       serviceEventDetails: fc.oneof(
@@ -179,7 +208,13 @@ describe('parseEvent under fuzzing', () => {
     const envelope = fc.record({
       id: fc.string({ minLength: 1 }),
       'detail-type': fc.constantFrom('AWS API Call via CloudTrail', 'AWS Service Event via CloudTrail'),
-      source: fc.constantFrom('aws.organizations', 'aws.controltower', 'aws.identitystore', 'aws.sso-directory'),
+      source: fc.constantFrom(
+        'aws.organizations',
+        'aws.controltower',
+        'aws.identitystore',
+        'aws.sso-directory',
+        'aws.sso',
+      ),
       resources: fc.array(plausibleValue, { maxLength: 2 }),
       detail: record,
     });
