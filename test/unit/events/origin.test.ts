@@ -43,6 +43,11 @@ describe('checkOriginAccount', () => {
       [MANAGEMENT, AUTOMATION],
     ],
     [
+      'an account assignment write (drift)',
+      (a: string) => cloudTrail('aws.sso', 'sso.amazonaws.com', a),
+      [MANAGEMENT, AUTOMATION],
+    ],
+    [
       'a native Identity Store notification',
       (a: string) => event('aws.identitystore', 'User Deleted', a),
       [MANAGEMENT, AUTOMATION],
