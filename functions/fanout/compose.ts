@@ -10,6 +10,7 @@ import {
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.js';
 import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
 import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
+import { withRequestRate } from '../../shared/adapters/request-rate.js';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
 import { SqsWorkQueue } from '../../shared/adapters/sqs-work-queue.js';
 import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
@@ -19,6 +20,7 @@ import { loadRuleSet, parseRulesDocument } from '../../shared/domain/rules/load.
 import {
   type Connection,
   type FunctionClients,
+  identityCenterRequestRate,
   lambdaTelemetry,
   retryingClientOptions,
   SDK_DEFAULT_ATTEMPTS,
@@ -66,11 +68,18 @@ export const createFanoutClients = (
  * export const handler = fanout.lambdaHandler;
  */
 export const composeFanout = async (
-  clients: FanoutClients,
+  sharedClients: FanoutClients,
   config: FanoutConfig,
   telemetry: Telemetry = lambdaTelemetry,
-  time: Pick<TimeOverrides, 'clock'> = {},
+  time: TimeOverrides = {},
 ) => {
+  // The fan-out's Identity Center reads take their tokens from its part of the request share.
+  const rate = identityCenterRequestRate(config, time);
+  const clients: FanoutClients = {
+    ...sharedClients,
+    identityStore: withRequestRate(sharedClients.identityStore, rate),
+    ...(sharedClients.ssoAdmin ? { ssoAdmin: withRequestRate(sharedClients.ssoAdmin, rate) } : {}),
+  };
   const identityStoreId = config.identityStoreId ?? (await discover(clients)).identityStoreId;
   const rules = new SsmRulesSource(clients.ssm, {
     path: config.rulesPath,

@@ -13,6 +13,7 @@ import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publishe
 import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
 import { createAssignmentLimiter } from '../../shared/adapters/limiter.js';
 import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
+import { withRequestRate } from '../../shared/adapters/request-rate.js';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
 import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
 import { discoverInstance, SsoAdminAdapter } from '../../shared/adapters/sso-admin.js';
@@ -24,6 +25,7 @@ import {
   type Connection,
   clientOptions,
   type FunctionClients,
+  identityCenterRequestRate,
   lambdaTelemetry,
   retryingClientOptions,
   SDK_DEFAULT_ATTEMPTS,
@@ -109,12 +111,22 @@ export const createWorkerClients = (
  * export const handler = worker.lambdaHandler;
  */
 export const composeWorker = async (
-  clients: WorkerClients,
+  sharedClients: WorkerClients,
   config: WorkerConfig,
   overrides: TimeOverrides = {},
   telemetry: Telemetry = lambdaTelemetry,
 ) => {
   const clock = overrides.clock ?? systemClock;
+  // Every Identity Center call of this environment, reads, writes, polls and the SDK's retries,
+  // takes a token from this environment's part of the request share (docs/design.md §8).
+  const rate = identityCenterRequestRate(config, overrides);
+  const clients: WorkerClients = {
+    ...sharedClients,
+    identityStore: withRequestRate(sharedClients.identityStore, rate),
+    ssoAdmin: withRequestRate(sharedClients.ssoAdmin, rate),
+    ssoAdminWrites: withRequestRate(sharedClients.ssoAdminWrites, rate),
+    ...(sharedClients.principalRead ? { principalRead: withRequestRate(sharedClients.principalRead, rate) } : {}),
+  };
   const timing = overrides.sleep === undefined ? {} : { sleep: overrides.sleep };
   // The stack always sets both; discovery is the fallback for a hand-made deployment.
   const instance =

@@ -6,7 +6,8 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import type { Sleep } from '../adapters/backoff.js';
+import { realSleep, type Sleep } from '../adapters/backoff.js';
+import { createRequestRate, type RequestRate } from '../adapters/request-rate.js';
 import { sleepingStandardRetry } from '../adapters/sleeping-retry.js';
 import type { ClockPort } from '../domain/ports.js';
 import { type HandlerLogger, logger } from './logger.js';
@@ -88,3 +89,18 @@ export const retryingClientOptions = (
 
 /** The SDK's default attempts per call (its standard retry mode). */
 export const SDK_DEFAULT_ATTEMPTS = 3;
+
+/**
+ * This environment's part of the Identity Center request share (docs/design.md §8), in the
+ * composition's time: every Identity Center client of one environment takes its tokens here.
+ */
+export const identityCenterRequestRate = (
+  config: { readonly requestRate: number; readonly requestBurst: number | undefined },
+  overrides: TimeOverrides = {},
+): RequestRate =>
+  createRequestRate({
+    perSecond: config.requestRate,
+    burst: config.requestBurst ?? Math.max(1, Math.floor(config.requestRate)),
+    clock: overrides.clock ?? systemClock,
+    sleep: overrides.sleep ?? realSleep,
+  });

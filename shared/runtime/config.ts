@@ -66,6 +66,29 @@ const outstandingCreates: Reader<number> = (raw) => {
     : problem('must be a whole number from 1 to 10 (Identity Center allows 10 outstanding creates)');
 };
 
+/**
+ * Identity Center requests per second this environment may send: the deployment's share of the
+ * 20 TPS, divided among the environments that call Identity Center (docs/design.md §8). Unset, an
+ * environment takes the default share of 10 on its own, as a hand-made single-environment
+ * deployment would.
+ */
+const requestRate: Reader<number> = (raw) => {
+  if (raw === undefined) return ok(10);
+  const value = Number(raw);
+  return Number.isFinite(value) && value > 0 && value <= 20
+    ? ok(value)
+    : problem('must be a number of requests per second above 0 and at most 20 (Identity Center allows 20 in all)');
+};
+
+/** Requests an environment may send at once after a quiet spell; unset, one second's worth. */
+const requestBurst: Reader<number | undefined> = (raw) => {
+  if (raw === undefined) return ok(undefined);
+  const value = Number(raw);
+  return Number.isInteger(value) && value >= 1 && value <= 20
+    ? ok(value)
+    : problem('must be a whole number of requests from 1 to 20');
+};
+
 const MODES = ['enforce', 'report'] as const;
 const mode: Reader<(typeof MODES)[number]> = (raw) => {
   if (raw === undefined) return ok('enforce');
@@ -94,6 +117,8 @@ const variables = {
   WORKER_ROLE_ARN: matching((value) => ROLE_ARN.test(value), 'must be an IAM role ARN'),
   RULES_CACHE_SECONDS: cacheSeconds,
   MAX_OUTSTANDING_CREATES: outstandingCreates,
+  IDC_REQUEST_RATE: requestRate,
+  IDC_REQUEST_BURST: requestBurst,
   MODE: mode,
 } as const satisfies Record<string, Reader<unknown>>;
 
@@ -117,6 +142,8 @@ const functions = {
     identityStoreId: 'IDENTITY_STORE_ID',
     idcRegion: 'IDC_REGION',
     managementAccountId: 'OPTIONAL_MANAGEMENT_ACCOUNT_ID',
+    requestRate: 'IDC_REQUEST_RATE',
+    requestBurst: 'IDC_REQUEST_BURST',
   },
   worker: {
     rulesPath: 'RULES_PATH',
@@ -129,6 +156,8 @@ const functions = {
     principalReadRoleArn: 'PRINCIPAL_READ_ROLE_ARN',
     rulesCacheSeconds: 'RULES_CACHE_SECONDS',
     maxOutstandingCreates: 'MAX_OUTSTANDING_CREATES',
+    requestRate: 'IDC_REQUEST_RATE',
+    requestBurst: 'IDC_REQUEST_BURST',
     mode: 'MODE',
   },
 } as const satisfies Record<string, Record<string, Variable>>;
