@@ -1,10 +1,12 @@
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { isThrottlingError } from '../../shared/adapters/aws-errors.js';
 import {
   createEventBridgeClient,
   createIdentityStoreClient,
   createOrganizationsClient,
   createSnsClient,
+  createSqsClient,
   createSsmClient,
   createSsoAdminClient,
   createSsoAdminWritesClient,
@@ -15,6 +17,7 @@ import { createAssignmentLimiter } from '../../shared/adapters/limiter.js';
 import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
 import { withRequestRate } from '../../shared/adapters/request-rate.js';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
+import { SqsMessageVisibility } from '../../shared/adapters/sqs-message-visibility.js';
 import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
 import { discoverInstance, SsoAdminAdapter } from '../../shared/adapters/sso-admin.js';
 import type { SsoAdminPort } from '../../shared/domain/ports.js';
@@ -58,7 +61,7 @@ export const LOOKUP_CACHE_MS = 5 * 60 * 1000;
 export interface WorkerClients
   extends Pick<
     FunctionClients,
-    'organizations' | 'identityStore' | 'ssoAdmin' | 'ssoAdminWrites' | 'ssm' | 'eventBridge' | 'sns'
+    'organizations' | 'identityStore' | 'ssoAdmin' | 'ssoAdminWrites' | 'ssm' | 'sqs' | 'eventBridge' | 'sns'
   > {
   /** `ListAccountAssignmentsForPrincipal` in the management account, when a read role is configured. */
   readonly principalRead?: FunctionClients['ssoAdmin'];
@@ -87,6 +90,7 @@ export const createWorkerClients = (
     ssoAdmin: createSsoAdminClient(reads),
     ssoAdminWrites: createSsoAdminWritesClient(base),
     ssm: createSsmClient(others),
+    sqs: createSqsClient(others),
     eventBridge: createEventBridgeClient(others),
     sns: createSnsClient(others),
     ...(config.principalReadRoleArn
@@ -184,9 +188,15 @@ export const composeWorker = async (
     };
   };
 
+  const visibility = new SqsMessageVisibility(clients.sqs);
   const handler = makeHandler({
     reconcileDeps,
     clock,
+    throttled: {
+      isThrottling: isThrottlingError,
+      retryAfter: (record, seconds) => visibility.retryAfter(record, seconds),
+      random: Math.random,
+    },
     logger: telemetry.logger,
     metrics: telemetry.metrics,
     ...(config.mode === 'report' ? { modeOverride: 'report' } : {}),

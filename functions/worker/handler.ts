@@ -7,6 +7,7 @@ import type { ClockPort } from '../../shared/domain/ports.js';
 import { parseWorkItem } from '../../shared/domain/reconcile/parse-work-item.js';
 import { ReconcileError } from '../../shared/domain/reconcile/reconcile-error.js';
 import { type ReconcileDeps, reconcileScope } from '../../shared/domain/reconcile/reconcile-scope.js';
+import { throttledRetrySeconds } from '../../shared/domain/reconcile/throttled-retry.js';
 import { scopeKey } from '../../shared/domain/scope.js';
 import type { HandlerLogger } from '../../shared/runtime/logger.js';
 import { MetricNames, type MetricsRecorder, recordOutcome } from '../../shared/runtime/metrics.js';
@@ -18,6 +19,12 @@ export interface WorkerDeps {
   readonly clock: ClockPort;
   readonly logger: HandlerLogger;
   readonly metrics: MetricsRecorder;
+  /** Brings a record that failed on throttling back within a minute (docs/design.md §8). */
+  readonly throttled: {
+    readonly isThrottling: (error: Error) => boolean;
+    readonly retryAfter: (record: SQSRecord, seconds: number) => Promise<void>;
+    readonly random: () => number;
+  };
 }
 
 /**
@@ -27,6 +34,23 @@ export interface WorkerDeps {
  */
 export const makeHandler = (deps: WorkerDeps) => async (event: SQSEvent, context: Context) => {
   const ports = deps.reconcileDeps();
+  // Message groups with a record that failed on throttling: the group's later records were
+  // skipped with it and are just as ready to run again soon.
+  const throttledGroups = new Set<string>();
+  const retrySoon = async (failedIds: readonly string[]): Promise<void> => {
+    const failed = new Set(failedIds);
+    for (const record of event.Records) {
+      if (!failed.has(record.messageId) || !throttledGroups.has(record.attributes.MessageGroupId ?? '')) continue;
+      const seconds = throttledRetrySeconds(Number(record.attributes.ApproximateReceiveCount), deps.throttled.random);
+      try {
+        await deps.throttled.retryAfter(record, seconds);
+      } catch (error) {
+        // The record is reported failed either way; it only waits out the full visibility timeout.
+        assertIsError(error);
+        deps.logger.error('Visibility change failed', { messageId: record.messageId, error });
+      }
+    }
+  };
   const reconcileRecord = async (record: SQSRecord): Promise<void> => {
     const started = deps.clock.now();
     try {
@@ -46,6 +70,7 @@ export const makeHandler = (deps: WorkerDeps) => async (event: SQSEvent, context
       assertIsError(error);
       deps.metrics.addMetric(MetricNames.reconcileFailures, 'Count', 1);
       if (error instanceof ReconcileError) recordOutcome(deps.metrics, error.outcome);
+      if (deps.throttled.isThrottling(error)) throttledGroups.add(record.attributes.MessageGroupId ?? '');
       deps.logger.error('Reconcile failed', { messageId: record.messageId, error });
       throw error;
     } finally {
@@ -54,5 +79,13 @@ export const makeHandler = (deps: WorkerDeps) => async (event: SQSEvent, context
   };
   const processor = new SqsFifoPartialProcessorAsync();
   const options = { context, skipGroupOnError: true };
-  return (await processPartialResponse(event, reconcileRecord, processor, options)) as SQSBatchResponse;
+  try {
+    const response = (await processPartialResponse(event, reconcileRecord, processor, options)) as SQSBatchResponse;
+    await retrySoon(response.batchItemFailures.map((f) => f.itemIdentifier));
+    return response;
+  } catch (error) {
+    // Every record failed (Powertools throws): all of them go back to the queue.
+    await retrySoon(event.Records.map((r) => r.messageId));
+    throw error;
+  }
 };

@@ -47,3 +47,25 @@ export const isRetryableAwsError = (error: unknown): boolean => {
   const status = httpStatus(error);
   return status !== undefined && (status === 429 || status >= 500);
 };
+
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+]);
+
+/**
+ * Whether an error is, or was caused by, a throttle: the error itself or its `cause` chain. An
+ * AggregateError (a reconcile that failed on several operations) counts only when every error it
+ * gathers does, so that a real failure keeps the queue's full pause between its attempts.
+ */
+export const isThrottlingError = (error: unknown, depth = 0): boolean => {
+  if (depth > 10 || typeof error !== 'object' || error === null) return false;
+  const name = awsErrorName(error);
+  if ((name !== undefined && THROTTLING.has(name)) || httpStatus(error) === 429) return true;
+  const { cause, errors } = error as { cause?: unknown; errors?: unknown };
+  if (isThrottlingError(cause, depth + 1)) return true;
+  return Array.isArray(errors) && errors.length > 0 && errors.every((inner) => isThrottlingError(inner, depth + 1));
+};

@@ -43,18 +43,29 @@ const record = (scope: Scope, body?: string): SQSRecord => {
 
 const account = (accountId: string): Scope => ({ kind: 'account', accountId });
 
-const setup = (modeOverride?: 'report') => {
+const throttle = (): Error => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+
+const setup = (modeOverride?: 'report', visibilityFails = false) => {
   const s = story();
   const metrics = new RecordingMetrics();
   const logger = new RecordingLogger();
+  const retried: { messageId: string; seconds: number }[] = [];
   const handler = makeHandler({
     reconcileDeps: () => s.deps,
     clock: s.clock,
     logger,
     metrics,
+    throttled: {
+      isThrottling: (error) => error.name === 'ThrottlingException',
+      retryAfter: async (r, seconds) => {
+        if (visibilityFails) throw new Error('AccessDenied');
+        retried.push({ messageId: r.messageId, seconds });
+      },
+      random: () => 0.5,
+    },
     ...(modeOverride === undefined ? {} : { modeOverride }),
   });
-  return { ...s, metrics, logger, handler };
+  return { ...s, metrics, logger, handler, retried };
 };
 
 describe('worker handler', () => {
@@ -103,6 +114,64 @@ describe('worker handler', () => {
     expect(org.callsOf('describeAccount').filter((c) => c.args[0] === PROD)).toHaveLength(1);
     expect(describeAssignments(org, SHARED)).toHaveLength(1);
     expect(metrics.total('ReconcileFailures')).toBe(1);
+  });
+
+  it('brings a throttled record and the skipped records of its group back within seconds', async () => {
+    // Prepare
+    const { org, handler, retried } = setup();
+    org.failOn('describeAccount', throttle(), { times: 1, match: ([id]) => id === PROD });
+    const first = record(account(PROD));
+    const other = record(account(SHARED));
+    const later = record(account(PROD));
+
+    // Act
+    await handler({ Records: [first, other, later] }, context);
+
+    // Assess
+    expect(retried).toEqual([
+      { messageId: first.messageId, seconds: 4 },
+      { messageId: later.messageId, seconds: 4 },
+    ]);
+  });
+
+  it('leaves a record that failed for another reason to the queue visibility timeout', async () => {
+    // Prepare
+    const { org, handler, retried } = setup();
+    org.failOn('describeAccount', new Error('AccessDenied'), { times: 1, match: ([id]) => id === PROD });
+
+    // Act
+    await handler({ Records: [record(account(PROD)), record(account(SHARED))] }, context);
+
+    // Assess
+    expect(retried).toEqual([]);
+  });
+
+  it('brings the records back soon when every record of the batch was throttled', async () => {
+    // Prepare
+    const { org, handler, retried } = setup();
+    org.failOn('describeAccount', throttle(), { times: 1, match: ([id]) => id === PROD });
+    const only = record(account(PROD));
+
+    // Act
+    const run = handler({ Records: [only] }, context);
+
+    // Assess
+    await expect(run).rejects.toThrow();
+    expect(retried.map((r) => r.messageId)).toEqual([only.messageId]);
+  });
+
+  it('still reports the throttled record as failed when its visibility cannot be changed', async () => {
+    // Prepare
+    const { org, handler, logger } = setup(undefined, true);
+    org.failOn('describeAccount', throttle(), { times: 1, match: ([id]) => id === PROD });
+    const failing = record(account(PROD));
+
+    // Act
+    const response = await handler({ Records: [failing, record(account(SHARED))] }, context);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: failing.messageId }]);
+    expect(logger.messages('error')).toEqual(['Reconcile failed', 'Visibility change failed']);
   });
 
   it('counts the changes that succeeded when some operations of a reconcile failed', async () => {
