@@ -58,6 +58,8 @@ export interface DrainReport {
   /** Records that failed and were delivered again after the visibility timeout. */
   readonly redeliveries: number;
   readonly invocations: number;
+  /** The longest a failed record waited before it could be delivered again, in emulated ms. */
+  readonly longestRedeliveryWaitMs: number;
   readonly firstError?: string;
 }
 
@@ -102,6 +104,8 @@ class FifoQueue implements WorkQueuePort {
   readonly #busyGroups = new Set<string>();
   #nextId = 0;
   #waiters: (() => void)[] = [];
+  /** How long each failed record waited before it could be delivered again, in emulated ms. */
+  readonly #waits: number[] = [];
 
   constructor(private readonly now: () => number) {}
 
@@ -118,8 +122,11 @@ class FifoQueue implements WorkQueuePort {
     this.#wake();
   }
 
-  /** Up to `max` visible messages of groups that no other container holds, oldest first. */
-  receive(max: number): Message[] {
+  /**
+   * Up to `max` visible messages of groups that no other container holds, oldest first. Each one
+   * stays invisible for `visibilityTimeoutMs` unless the worker changes that.
+   */
+  receive(max: number, visibilityTimeoutMs: number): Message[] {
     const now = this.now();
     const taken: Message[] = [];
     const blocked = new Set<string>();
@@ -136,15 +143,23 @@ class FifoQueue implements WorkQueuePort {
     for (const message of taken) {
       this.#busyGroups.add(message.groupId);
       message.receiveCount += 1;
+      message.visibleAt = now + visibilityTimeoutMs;
     }
     return taken;
   }
 
-  settle(batch: readonly Message[], failedIds: ReadonlySet<string>, visibilityTimeoutMs: number): void {
+  /** `ChangeMessageVisibility`: the message becomes visible `seconds` from now. */
+  changeVisibility(receiptHandle: string, seconds: number): void {
+    const message = this.#messages.find((m) => m.id === receiptHandle);
+    if (message !== undefined) message.visibleAt = this.now() + seconds * 1000;
+  }
+
+  /** Deletes what succeeded; a failed message comes back when its visibility runs out. */
+  settle(batch: readonly Message[], failedIds: ReadonlySet<string>): void {
     for (const message of batch) {
       this.#busyGroups.delete(message.groupId);
       if (failedIds.has(message.id)) {
-        message.visibleAt = this.now() + visibilityTimeoutMs;
+        this.#waits.push(message.visibleAt - this.now());
       } else {
         const index = this.#messages.indexOf(message);
         if (index >= 0) this.#messages.splice(index, 1);
@@ -155,6 +170,11 @@ class FifoQueue implements WorkQueuePort {
 
   get size(): number {
     return this.#messages.length;
+  }
+
+  /** The longest a failed record has waited to come back, in emulated ms (0 when none failed). */
+  get longestRedeliveryWaitMs(): number {
+    return Math.max(0, ...this.#waits);
   }
 
   /** The emulated time the next invisible message becomes visible, if any. */
@@ -262,7 +282,10 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
   const queue = new FifoQueue(time.clock.now);
   // What the emulator does not speak, at the client level: the work queue, the event bus, the topic.
   const standIns = {
-    sqs: workQueueClient((items) => queue.enqueue(items)),
+    sqs: workQueueClient(
+      (items) => queue.enqueue(items),
+      (receiptHandle, seconds) => queue.changeVisibility(receiptHandle, seconds),
+    ),
     eventBridge: recordingEventBridgeClient((events) => published.push(...events)),
     sns: recordingSnsClient(() => {}),
   };
@@ -291,7 +314,7 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
     const firstErrorIndex = errors.length;
     const runContainer = async (handler: (typeof containers)[number]): Promise<void> => {
       for (;;) {
-        const batch = queue.receive(options.topology.batchSize);
+        const batch = queue.receive(options.topology.batchSize, options.topology.visibilityTimeoutMs);
         if (batch.length === 0) {
           if (queue.size === 0 && running === 0) return;
           const next = queue.nextVisibleAt();
@@ -318,12 +341,18 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
         }
         redeliveries += failed.size;
         running -= 1;
-        queue.settle(batch, failed, options.topology.visibilityTimeoutMs);
+        queue.settle(batch, failed);
       }
     };
     await Promise.all(containers.map(runContainer));
     const firstError = errors[firstErrorIndex];
-    return { records, redeliveries, invocations, ...(firstError === undefined ? {} : { firstError }) };
+    return {
+      records,
+      redeliveries,
+      invocations,
+      longestRedeliveryWaitMs: queue.longestRedeliveryWaitMs,
+      ...(firstError === undefined ? {} : { firstError }),
+    };
   };
 
   return {

@@ -1,6 +1,6 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { LifecycleEvent, LifecycleEventType } from '../../shared/domain/ports.js';
 import { parseWorkItem } from '../../shared/domain/reconcile/parse-work-item.js';
 import type { WorkItem } from '../../shared/domain/scope.js';
@@ -50,11 +50,19 @@ export const recordingSnsClient = (record: (notification: RecordedNotification) 
 
 /**
  * An SQS client that reads back each `SendMessageBatch` entry as the work item the queue adapter
- * wrote, and hands the batch to `enqueue` (an in-memory FIFO queue).
+ * wrote, and hands the batch to `enqueue` (an in-memory FIFO queue); a `ChangeMessageVisibility`
+ * goes to `changeVisibility` when the queue models visibility.
  */
-export const workQueueClient = (enqueue: (items: WorkItem[]) => Promise<void> | void): Pick<SQSClient, 'send'> =>
+export const workQueueClient = (
+  enqueue: (items: WorkItem[]) => Promise<void> | void,
+  changeVisibility?: (receiptHandle: string, seconds: number) => void,
+): Pick<SQSClient, 'send'> =>
   ({
     send: async (command: unknown) => {
+      if (command instanceof ChangeMessageVisibilityCommand && changeVisibility !== undefined) {
+        changeVisibility(command.input.ReceiptHandle ?? '', command.input.VisibilityTimeout ?? 0);
+        return { $metadata: {} };
+      }
       if (!(command instanceof SendMessageBatchCommand))
         throw new Error('the local work queue only takes SendMessageBatch');
       const entries = command.input.Entries ?? [];

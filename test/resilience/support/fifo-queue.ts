@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 
 /**
@@ -26,6 +26,8 @@ export class InMemoryFifoQueue {
   readonly deadLetters: QueuedMessage[] = [];
   /** Sends that SQS dropped as duplicates of a message sent before. */
   deduplicated = 0;
+  /** Every `ChangeMessageVisibility` the worker made: which message, and how many seconds from then. */
+  readonly visibilityChanges: { readonly messageId: string; readonly seconds: number }[] = [];
   readonly #seen = new Set<string>();
   #sequence = 0;
 
@@ -34,6 +36,13 @@ export class InMemoryFifoQueue {
   /** The client to hand to `SqsWorkQueue`; it understands `SendMessageBatch` only. */
   readonly client: Pick<SQSClient, 'send'> = {
     send: (async (command: unknown) => {
+      if (command instanceof ChangeMessageVisibilityCommand) {
+        const handle = command.input.ReceiptHandle ?? '';
+        const message = this.messages.find((m) => handle === `rh-${m.messageId}-${m.receiveCount}` && m.inFlight);
+        if (message === undefined) throw new Error(`ReceiptHandleIsInvalid: ${handle}`);
+        this.visibilityChanges.push({ messageId: message.messageId, seconds: command.input.VisibilityTimeout ?? 0 });
+        return { $metadata: {} };
+      }
       if (!(command instanceof SendMessageBatchCommand)) throw new Error('the test queue only takes SendMessageBatch');
       const successful = [];
       for (const entry of command.input.Entries ?? []) {
