@@ -1,6 +1,4 @@
 import { pathToFileURL } from 'node:url';
-import { ruleNeeds } from '../shared/domain/reconcile/rule-needs.js';
-import { loadRuleSet } from '../shared/domain/rules/load.js';
 import type { Snapshot } from '../shared/domain/snapshot.js';
 import {
   createAccountResultEvent,
@@ -9,7 +7,16 @@ import {
   parameterChangeEvent,
 } from './support/events.js';
 import { IDENTITY_CENTER_OPERATIONS, ORGANIZATIONS_OPERATIONS } from './support/floor.js';
-import { IDENTITY_STORE_ID, largeWorld, MANAGEMENT_ACCOUNT_ID, ROOT_ID, type RulesDocument } from './support/orgs.js';
+import {
+  accountMinimum,
+  add,
+  type Counts,
+  directoryMinimum,
+  needsOf,
+  pages,
+  writesMinimum,
+} from './support/minimum.js';
+import { IDENTITY_STORE_ID, largeWorld, MANAGEMENT_ACCOUNT_ID, ROOT_ID } from './support/orgs.js';
 import { type BenchSystem, startBenchSystem } from './support/system.js';
 import { printTable } from './support/table.js';
 import { DEPLOYED_TOPOLOGY, LATENCY_MS, PAGE_SIZE } from './throughput.js';
@@ -80,52 +87,6 @@ const CAUSES: Readonly<Record<string, string>> = {
   ListPermissionSetsProvisionedToAccount: 'reads beyond one per reconciled account',
   DescribeAccount: 'reads beyond one per reconciled account',
   ListParents: 'reads beyond one per reconciled account',
-};
-
-const pages = (items: number): number => Math.max(1, Math.ceil(items / PAGE_SIZE));
-
-type Counts = Record<string, number>;
-const add = (counts: Counts, operation: string, n: number): void => {
-  if (n > 0) counts[operation] = (counts[operation] ?? 0) + n;
-};
-
-const needsOf = (rules: RulesDocument) => {
-  const loaded = loadRuleSet([{ name: rules.name, text: rules.value }]);
-  if (!loaded.ok) throw new Error('bench rules do not load');
-  return ruleNeeds(loaded.ruleSet);
-};
-
-/** The cacheable directory reads, once per event. */
-const directoryMinimum = (counts: Counts, snapshot: Snapshot, rules: RulesDocument, withTree: boolean): void => {
-  const needs = needsOf(rules);
-  if (withTree) {
-    add(counts, 'ListRoots', 1);
-    add(counts, 'ListOrganizationalUnitsForParent', snapshot.organizationalUnits.length);
-  }
-  add(counts, 'ListPermissionSets', pages(snapshot.permissionSets.length));
-  add(counts, 'DescribePermissionSet', snapshot.permissionSets.length);
-  add(counts, 'GetGroupId', needs.groupNames.length);
-  add(counts, 'GetUserId', needs.userNames.length);
-  add(counts, 'DescribeUser', needs.userNames.length);
-};
-
-const accountMinimum = (counts: Counts, snapshot: Snapshot, accountId: string, usesTags: boolean): void => {
-  add(counts, 'DescribeAccount', 1);
-  add(counts, 'ListParents', 1);
-  if (usesTags) add(counts, 'ListTagsForResource', 1);
-  const perSet = new Map<string, number>();
-  for (const a of snapshot.assignments) {
-    if (a.accountId === accountId) perSet.set(a.permissionSetArn, (perSet.get(a.permissionSetArn) ?? 0) + 1);
-  }
-  add(counts, 'ListPermissionSetsProvisionedToAccount', pages(perSet.size));
-  for (const n of perSet.values()) add(counts, 'ListAccountAssignments', pages(n));
-};
-
-const writesMinimum = (counts: Counts, created: number, deleted: number): void => {
-  add(counts, 'CreateAccountAssignment', created);
-  add(counts, 'DescribeAccountAssignmentCreationStatus', created);
-  add(counts, 'DeleteAccountAssignment', deleted);
-  add(counts, 'DescribeAccountAssignmentDeletionStatus', deleted);
 };
 
 interface Step {

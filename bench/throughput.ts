@@ -4,6 +4,7 @@ import { WORK_QUEUE_VISIBILITY, WORKER_BATCH_SIZE, WORKER_MAX_CONCURRENCY } from
 import { MetricNames } from '../shared/runtime/metrics.js';
 import { parameterChangeEvent, scheduledSweepEvent } from './support/events.js';
 import { budgetedCalls, floor, ORGANIZATIONS_OPERATIONS, sumCalls } from './support/floor.js';
+import { PAGE_SIZE } from './support/minimum.js';
 import { ANCHOR, anchorWorld, largeWorld } from './support/orgs.js';
 import { type BenchSystem, type DrainReport, startBenchSystem, type WorkerTopology } from './support/system.js';
 import { printTable } from './support/table.js';
@@ -19,8 +20,7 @@ import { printTable } from './support/table.js';
 
 /** Emulated latency of one assignment operation (see docs/benchmarks.md for the choice). */
 export const LATENCY_MS = 3_000;
-/** Page size of every emulated listing: Organizations' maximum, a common AWS default elsewhere. */
-export const PAGE_SIZE = 20;
+export { PAGE_SIZE } from './support/minimum.js';
 /**
  * Emulated seconds per wall second for the anchor with the deployed worker (ten containers).
  * Measured on a 2-core machine: ×10 and ×20 agree within about 3%, ×40 reads about 12% slower

@@ -162,7 +162,13 @@ const LARGE_PERMISSION_SETS = [
   'BreakGlassAdmin',
 ];
 
-export const largeWorld = (options: { readonly withAssignments: boolean }): LargeWorld => {
+/**
+ * A 1,000-account organization (times `scale`): 400 Prod, 400 NonProd, 150 Sandbox, 50 Security
+ * accounts, seven group and user rules; `changedRules` adds a rule on /Workloads/Prod (40% of
+ * the accounts).
+ */
+export const largeWorld = (options: { readonly withAssignments: boolean; readonly scale?: number }): LargeWorld => {
+  const scale = options.scale ?? 1;
   const snapshot = emptySnapshot();
   const workloads = ouId(10);
   const ous = { prod: ouId(11), nonProd: ouId(12), sandbox: ouId(13), security: ouId(14) };
@@ -177,10 +183,10 @@ export const largeWorld = (options: { readonly withAssignments: boolean }): Larg
   const add = (count: number, parentId: string, tags: (i: number) => Record<string, string>) => {
     for (let i = 0; i < count; i++) snapshot.accounts.push(account(n++, parentId, tags(i)));
   };
-  add(400, ous.prod, (i) => ({ env: 'prod', tier: i % 10 === 0 ? 'critical' : 'standard' }));
-  add(400, ous.nonProd, () => ({ env: 'dev' }));
-  add(150, ous.sandbox, () => ({ env: 'sandbox' }));
-  add(50, ous.security, () => ({ env: 'prod' }));
+  add(400 * scale, ous.prod, (i) => ({ env: 'prod', tier: i % 10 === 0 ? 'critical' : 'standard' }));
+  add(400 * scale, ous.nonProd, () => ({ env: 'dev' }));
+  add(150 * scale, ous.sandbox, () => ({ env: 'sandbox' }));
+  add(50 * scale, ous.security, () => ({ env: 'prod' }));
   LARGE_PERMISSION_SETS.forEach((name, i) => {
     snapshot.permissionSets.push({ arn: permissionSetArn(100 + i), name });
   });

@@ -5,6 +5,12 @@ import type { EmulatorOptions, RunningEmulator } from '../../emulator/types.js';
 import { composeFanout, createFanoutClients } from '../../functions/fanout/compose.js';
 import { composeIntake } from '../../functions/intake/compose.js';
 import { composeWorker, createWorkerClients } from '../../functions/worker/compose.js';
+import {
+  DEFAULT_REQUEST_SHARE,
+  EVENT_LANE_MAX_CONCURRENCY,
+  requestRateEnvironment,
+  splitRequestShare,
+} from '../../infra/request-share.js';
 import { IDC_OUTSTANDING_CREATES_QUOTA } from '../../infra/stacks/main-stack.js';
 import type { LifecycleEvent, WorkQueuePort } from '../../shared/domain/ports.js';
 import { scopeKey, type WorkItem } from '../../shared/domain/scope.js';
@@ -38,7 +44,12 @@ export interface WorkerTopology {
   readonly batchSize: number;
   /** How long a failed record stays invisible before SQS delivers it again, in emulated ms. */
   readonly visibilityTimeoutMs: number;
+  /** Event-lane worker containers (the event queue's `maxConcurrency`); the stack's unless given. */
+  readonly eventContainers?: number;
 }
+
+/** The organization lane (the fan-out's work queue) and the event lane (the intake's queue). */
+export type Lane = 'org' | 'event';
 
 export interface BenchSystemOptions {
   readonly snapshot: Snapshot;
@@ -50,6 +61,10 @@ export interface BenchSystemOptions {
   readonly topology: WorkerTopology;
   /** As `ListAccountAssignmentsForPrincipal` answers for a delegated administrator. */
   readonly delegatedAdministrator?: boolean;
+  /** The deployment's Identity Center request share, requests per second; the default unless given. */
+  readonly requestShare?: number;
+  /** Emulator faults (throttle storms), as the emulator takes them. */
+  readonly faults?: EmulatorOptions['faults'];
 }
 
 export interface DrainReport {
@@ -68,14 +83,16 @@ export interface BenchSystem {
   readonly time: EmulatedTime;
   /** Lifecycle events the worker published ("Assignment Created", …), in order. */
   readonly published: LifecycleEvent[];
+  /** The emulated time each of {@link BenchSystem.published} was published. */
+  readonly publishedAt: number[];
   /** Sums of the metrics the handlers recorded. */
   readonly metrics: Map<MetricName, number>;
   /** Writes a new version of a rules document (as `publish` or the console would). */
   putRules(document: RulesDocument): void;
   /** Delivers one event to the intake or the fan-out function, as the EventBridge rules route it. */
   deliver(event: unknown): Promise<void>;
-  /** Runs the worker containers until the queue is empty and nothing is in flight. */
-  drain(): Promise<DrainReport>;
+  /** Runs the worker containers of `lanes` (both unless given) until their queues are empty and nothing is in flight. */
+  drain(lanes?: readonly Lane[]): Promise<DrainReport>;
   close(): Promise<void>;
 }
 
@@ -239,6 +256,7 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
     pageSize: options.pageSize,
     parameters: options.rules,
     delegatedAdministrator: options.delegatedAdministrator ?? false,
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
   });
   const time = emulatedTime(options.timeScale);
   const connection = {
@@ -262,13 +280,25 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
       Math.max(1, Math.floor(IDC_OUTSTANDING_CREATES_QUOTA / options.topology.containers)),
     ),
   };
-  const workerConfig = loadConfig('worker', env);
-  const fanoutConfig = loadConfig('fanout', env);
+  // Each environment's part of the request share, as the stack sets it (infra/request-share.ts).
+  const eventContainers = options.topology.eventContainers ?? EVENT_LANE_MAX_CONCURRENCY;
+  const split = splitRequestShare(options.requestShare ?? DEFAULT_REQUEST_SHARE, {
+    workers: options.topology.containers,
+    eventWorkers: eventContainers,
+  });
+  const workerConfig = loadConfig('worker', { ...env, ...requestRateEnvironment(split.worker) });
+  const eventWorkerConfig = loadConfig('worker', {
+    ...env,
+    ...requestRateEnvironment(split.eventWorker),
+    MAX_OUTSTANDING_CREATES: '1',
+  });
+  const fanoutConfig = loadConfig('fanout', { ...env, ...requestRateEnvironment(split.fanout) });
   // Every pause the functions take (the SDK's retries included) runs in emulated time.
   const workerClients = createWorkerClients(workerConfig, connection, { sleep: time.sleep });
   const fanoutClients = createFanoutClients(fanoutConfig, connection, { sleep: time.sleep });
 
   const published: LifecycleEvent[] = [];
+  const publishedAt: number[] = [];
   const metrics = new Map<MetricName, number>();
   const errors: string[] = [];
   const telemetry = {
@@ -279,53 +309,67 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
       },
     },
   };
-  const queue = new FifoQueue(time.clock.now);
-  // What the emulator does not speak, at the client level: the work queue, the event bus, the topic.
-  const standIns = {
-    sqs: workQueueClient(
+  // The fan-out's work queue (organization-wide runs) and the intake's event queue: two lanes.
+  const queues: Record<Lane, FifoQueue> = { org: new FifoQueue(time.clock.now), event: new FifoQueue(time.clock.now) };
+  const queueClient = (queue: FifoQueue) =>
+    workQueueClient(
       (items) => queue.enqueue(items),
       (receiptHandle, seconds) => queue.changeVisibility(receiptHandle, seconds),
-    ),
-    eventBridge: recordingEventBridgeClient((events) => published.push(...events)),
+    );
+  // What the emulator does not speak, at the client level: the work queue, the event bus, the topic.
+  const standIns = {
+    eventBridge: recordingEventBridgeClient((events) => {
+      published.push(...events);
+      for (const _ of events) publishedAt.push(time.clock.now());
+    }),
     sns: recordingSnsClient(() => {}),
   };
 
-  const intake = composeIntake(standIns, loadConfig('intake', env), telemetry);
-  const fanout = await composeFanout({ ...fanoutClients, ...standIns }, fanoutConfig, telemetry);
+  const intake = composeIntake({ ...standIns, sqs: queueClient(queues.event) }, loadConfig('intake', env), telemetry);
+  const fanout = await composeFanout(
+    { ...fanoutClients, ...standIns, sqs: queueClient(queues.org) },
+    fanoutConfig,
+    telemetry,
+    { clock: time.clock, sleep: time.sleep },
+  );
 
   // One worker container: one composition of the worker, as Lambda makes one per container.
-  const container = async () =>
+  const container = (lane: Lane) => async () =>
     (
       await composeWorker(
-        { ...workerClients, ...standIns },
-        workerConfig,
+        { ...workerClients, ...standIns, sqs: queueClient(queues[lane]) },
+        lane === 'org' ? workerConfig : eventWorkerConfig,
         { clock: time.clock, sleep: time.sleep },
         telemetry,
       )
     ).handler;
-  const containers = await Promise.all(Array.from({ length: options.topology.containers }, container));
+  const containers: Record<Lane, Awaited<ReturnType<ReturnType<typeof container>>>[]> = {
+    org: await Promise.all(Array.from({ length: options.topology.containers }, container('org'))),
+    event: await Promise.all(Array.from({ length: eventContainers }, container('event'))),
+  };
   const context = lambdaContext('idc-lifecycle-worker');
 
-  const drain = async (): Promise<DrainReport> => {
+  const drain = async (lanes: readonly Lane[] = ['org', 'event']): Promise<DrainReport> => {
     let records = 0;
     let redeliveries = 0;
     let invocations = 0;
-    let running = 0;
+    const running: Record<Lane, number> = { org: 0, event: 0 };
     const firstErrorIndex = errors.length;
-    const runContainer = async (handler: (typeof containers)[number]): Promise<void> => {
+    const runContainer = async (lane: Lane, handler: (typeof containers)[Lane][number]): Promise<void> => {
+      const queue = queues[lane];
       for (;;) {
         const batch = queue.receive(options.topology.batchSize, options.topology.visibilityTimeoutMs);
         if (batch.length === 0) {
-          if (queue.size === 0 && running === 0) return;
+          if (queue.size === 0 && running[lane] === 0) return;
           const next = queue.nextVisibleAt();
           // Wait for another container to finish a batch, or for a failed record to reappear.
           await Promise.race([
             queue.waitForChange(),
-            ...(next === undefined || running > 0 ? [] : [time.sleep(next - time.clock.now())]),
+            ...(next === undefined || running[lane] > 0 ? [] : [time.sleep(next - time.clock.now())]),
           ]);
           continue;
         }
-        running += 1;
+        running[lane] += 1;
         invocations += 1;
         records += batch.length;
         let failed: Set<string>;
@@ -340,17 +384,17 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
           failed = new Set(batch.map((m) => m.id));
         }
         redeliveries += failed.size;
-        running -= 1;
+        running[lane] -= 1;
         queue.settle(batch, failed);
       }
     };
-    await Promise.all(containers.map(runContainer));
+    await Promise.all(lanes.flatMap((lane) => containers[lane].map((handler) => runContainer(lane, handler))));
     const firstError = errors[firstErrorIndex];
     return {
       records,
       redeliveries,
       invocations,
-      longestRedeliveryWaitMs: queue.longestRedeliveryWaitMs,
+      longestRedeliveryWaitMs: Math.max(...lanes.map((lane) => queues[lane].longestRedeliveryWaitMs)),
       ...(firstError === undefined ? {} : { firstError }),
     };
   };
@@ -359,6 +403,7 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
     emulator,
     time,
     published,
+    publishedAt,
     metrics,
     putRules: (document) => emulator.world.putParameter(document.name, document.value),
     deliver: async (event) => {

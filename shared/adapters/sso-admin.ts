@@ -97,10 +97,13 @@ const MIN_POLL_PAUSE_MS = 100;
  *
  * The cadence learns the latency instead: the first poll comes at the current estimate; a request
  * still in progress then is polled again after a short step (a twentieth of the estimate, then
- * growing by half per further poll), and the estimate moves to the middle of the last two polls,
- * but by at most a quarter per request, so that one slow outlier does not delay every later poll;
- * a request already final at the first poll lowers the estimate by 5%, so that it keeps probing
- * for a shorter latency. In steady state a request costs one or two polls and is seen within a
+ * growing by half per further poll), and the estimate moves to the poll that saw it final (a time
+ * known to be enough), but by at most a quarter per request, so that one slow outlier does not
+ * delay every later poll; a request already final at the first poll lowers the estimate by 1%, so
+ * that it keeps probing for a shorter latency. Each poll is a request against the deployment's
+ * share of the rate (docs/design.md §8), so the probe is slow: in steady state about one request
+ * in five costs a second poll (it was 5% and the middle of the last two polls, which missed on
+ * most requests: 1.7 polls each, measured in docs/benchmarks.md), and a request is seen within a
  * twentieth of its latency. Until a first request has finished, the configured schedule applies;
  * the first adapter built on a limiter fixes that schedule, as the first caller fixes the limit.
  */
@@ -142,7 +145,7 @@ class PollCadence {
         const current = this.#estimateMs[operation];
         const observed = lastMissMs + (waitedMs - lastMissMs) / 2;
         if (current === undefined) this.#estimateMs[operation] = observed;
-        else this.#estimateMs[operation] = misses === 0 ? current * 0.95 : Math.min(observed, current * 1.25);
+        else this.#estimateMs[operation] = misses === 0 ? current * 0.99 : Math.min(waitedMs, current * 1.25);
       },
     };
   }

@@ -425,8 +425,31 @@ describe('SsoAdminAdapter status poll cadence', () => {
     // Act
     await adapter.createAccountAssignment(assignment('111122225555'));
 
-    // Assess: 5% shorter than 3,625 ms.
-    expect(sleeps).toEqual([3444]);
+    // Assess: 1% shorter than 3,625 ms.
+    expect(sleeps).toEqual([3589]);
+  });
+
+  it('after a miss, polls the next request when the last one was seen final', async () => {
+    // Prepare: the estimate is 3.625 s; the second request misses at 3,625 ms and is final at
+    // 3,625 + 181 = 3,806 ms.
+    sso.on(CreateAccountAssignmentCommand).resolves(inProgress);
+    sso
+      .on(DescribeAccountAssignmentCreationStatusCommand)
+      .resolvesOnce(inProgress)
+      .resolvesOnce(inProgress)
+      .resolvesOnce(succeeded)
+      .resolvesOnce(inProgress)
+      .resolves(succeeded);
+    const { adapter, sleeps } = makeAdapter();
+    await adapter.createAccountAssignment(assignment('111122223333'));
+    await adapter.createAccountAssignment(assignment('111122224444'));
+    sleeps.length = 0;
+
+    // Act
+    await adapter.createAccountAssignment(assignment('111122225555'));
+
+    // Assess
+    expect(sleeps).toEqual([3806]);
   });
 });
 

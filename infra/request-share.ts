@@ -1,0 +1,80 @@
+/**
+ * How the deployment's share of Identity Center's request rate is divided among the environments
+ * that call Identity Center (docs/design.md §8). Pure numbers, with no CDK import: the stack sets
+ * them as each function's `IDC_REQUEST_RATE`/`IDC_REQUEST_BURST`, and the benchmarks and the
+ * resilience suite compose the functions with the same values.
+ *
+ * Identity Center allows 20 requests a second across its APIs for the whole organization
+ * (docs/aws-facts.md §3.1), and the console and other tools draw from the same 20, so the automation
+ * takes a configured share (default 10). There is no shared counter: each environment holds a
+ * token bucket of `share part ÷ environments`, and the functions' concurrency caps the number of
+ * environments, so the sustained sum stays under the share by construction. A bucket's burst lets a
+ * quiet environment start at once; the burst is the only excess over the share, once, after a
+ * quiet spell, and Identity Center's own bucket absorbs it.
+ */
+
+/** Identity Center's collective request quota, requests per second (docs/aws-facts.md §3.1). */
+export const IDENTITY_CENTER_TPS = 20;
+/** The automation's share of it unless the deploy config says otherwise. */
+export const DEFAULT_REQUEST_SHARE = 10;
+
+/**
+ * The event lane's part of the share. Events are rare and small (a vended account, a leaver): a
+ * little sustained rate and a burst that covers one account's reads let them finish within
+ * seconds, while organization-wide runs, which are long and rate-bound, keep the rest.
+ */
+export const EVENT_LANE_FRACTION = 0.1;
+/** Requests an event-lane environment may send at once: about one account reconcile's reads. */
+export const EVENT_LANE_BURST = 10;
+/** The fan-out's part: it reads the directory for membership rules only (one environment). */
+export const FANOUT_FRACTION = 0.05;
+
+export interface EnvironmentRate {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+export interface RequestShareSplit {
+  readonly worker: EnvironmentRate;
+  readonly eventWorker: EnvironmentRate;
+  readonly fanout: EnvironmentRate;
+}
+
+/** Rounded down to a thousandth, so that rounding never lifts the sum above the share. */
+const floorTo = (value: number): number => Math.floor(value * 1000) / 1000;
+
+/**
+ * Each environment's rate for a share of `share` requests a second, with `workers` organization
+ * lane and `eventWorkers` event lane environments and one fan-out environment.
+ *
+ * @example
+ * splitRequestShare(10, { workers: 10, eventWorkers: 2 }).worker; // { perSecond: 0.85, burst: 1 }
+ */
+export const splitRequestShare = (
+  share: number,
+  concurrency: { readonly workers: number; readonly eventWorkers: number },
+): RequestShareSplit => {
+  if (!(share > 0 && share <= IDENTITY_CENTER_TPS)) {
+    throw new RangeError(`the request share must be above 0 and at most ${IDENTITY_CENTER_TPS}, got ${share}`);
+  }
+  const fanout = share * FANOUT_FRACTION;
+  const events = share * EVENT_LANE_FRACTION;
+  const workers = share - fanout - events;
+  return {
+    worker: { perSecond: floorTo(workers / concurrency.workers), burst: 1 },
+    eventWorker: { perSecond: floorTo(events / concurrency.eventWorkers), burst: EVENT_LANE_BURST },
+    fanout: { perSecond: floorTo(fanout), burst: EVENT_LANE_BURST },
+  };
+};
+
+/** The environment variables that give a function its rate. */
+export const requestRateEnvironment = (rate: EnvironmentRate): Record<string, string> => ({
+  IDC_REQUEST_RATE: String(rate.perSecond),
+  IDC_REQUEST_BURST: String(rate.burst),
+});
+
+/**
+ * Event-lane worker environments: the event source mapping's `maxConcurrency` on the event queue
+ * (2 is the least SQS allows). Two events at once is plenty; more would thin each one's rate.
+ */
+export const EVENT_LANE_MAX_CONCURRENCY = 2;
