@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_REQUEST_SHARE } from '../infra/request-share.js';
-import { assignmentKey } from '../shared/domain/assignment-keys.js';
+import { assignmentKey } from '../shared/domain/model.js';
 import type { Snapshot } from '../shared/domain/snapshot.js';
 import { createAccountResultEvent, parameterChangeEvent, scheduledSweepEvent } from './support/events.js';
 import { floor, IDENTITY_CENTER_OPERATIONS, sumCalls } from './support/floor.js';
