@@ -26,6 +26,13 @@ export const DEFAULT_REQUEST_SHARE = 10;
 export const EVENT_LANE_FRACTION = 0.1;
 /** Requests an event-lane environment may send at once: about one account reconcile's reads. */
 export const EVENT_LANE_BURST = 10;
+/**
+ * Requests a worker environment may send at once. An environment alternates between an account's
+ * reads (a burst) and its writes, which wait on Identity Center's latency and use less than the
+ * environment's rate; the burst lets the tokens left over during the writes pay for the next
+ * account's reads.
+ */
+export const WORKER_BURST = 5;
 /** The fan-out's part: it reads the directory for membership rules only (one environment). */
 export const FANOUT_FRACTION = 0.05;
 
@@ -61,7 +68,7 @@ export const splitRequestShare = (
   const events = share * EVENT_LANE_FRACTION;
   const workers = share - fanout - events;
   return {
-    worker: { perSecond: floorTo(workers / concurrency.workers), burst: 1 },
+    worker: { perSecond: floorTo(workers / concurrency.workers), burst: WORKER_BURST },
     eventWorker: { perSecond: floorTo(events / concurrency.eventWorkers), burst: EVENT_LANE_BURST },
     fanout: { perSecond: floorTo(fanout), burst: EVENT_LANE_BURST },
   };
@@ -78,3 +85,10 @@ export const requestRateEnvironment = (rate: EnvironmentRate): Record<string, st
  * (2 is the least SQS allows). Two events at once is plenty; more would thin each one's rate.
  */
 export const EVENT_LANE_MAX_CONCURRENCY = 2;
+
+/** The worker's variables: its organization-lane rate, and its event-lane rate (the event queue's records). */
+export const workerRateEnvironment = (split: RequestShareSplit): Record<string, string> => ({
+  ...requestRateEnvironment(split.worker),
+  EVENT_LANE_REQUEST_RATE: String(split.eventWorker.perSecond),
+  EVENT_LANE_REQUEST_BURST: String(split.eventWorker.burst),
+});

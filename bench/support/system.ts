@@ -10,6 +10,7 @@ import {
   EVENT_LANE_MAX_CONCURRENCY,
   requestRateEnvironment,
   splitRequestShare,
+  workerRateEnvironment,
 } from '../../infra/request-share.js';
 import { IDC_OUTSTANDING_CREATES_QUOTA } from '../../infra/stacks/main-stack.js';
 import type { LifecycleEvent, WorkQueuePort } from '../../shared/domain/ports.js';
@@ -211,25 +212,33 @@ class FifoQueue implements WorkQueuePort {
   }
 }
 
-const sqsRecord = (message: Message): SQSRecord => ({
-  messageId: message.id,
-  receiptHandle: message.id,
-  body: message.body,
-  attributes: {
-    ApproximateReceiveCount: String(message.receiveCount),
-    SentTimestamp: '0',
-    SenderId: 'bench',
-    ApproximateFirstReceiveTimestamp: '0',
-    MessageGroupId: message.groupId,
-    MessageDeduplicationId: message.id,
-    SequenceNumber: message.id.replace(/\D/g, ''),
-  },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:us-east-1:111111111111:idc-lifecycle-work.fifo',
-  awsRegion: 'us-east-1',
-});
+/** The two queues, as the records' `eventSourceARN` names them. */
+const QUEUE_ARNS: Record<Lane, string> = {
+  org: 'arn:aws:sqs:us-east-1:111111111111:idc-lifecycle-work.fifo',
+  event: 'arn:aws:sqs:us-east-1:111111111111:idc-lifecycle-events.fifo',
+};
+
+const sqsRecord =
+  (lane: Lane) =>
+  (message: Message): SQSRecord => ({
+    messageId: message.id,
+    receiptHandle: message.id,
+    body: message.body,
+    attributes: {
+      ApproximateReceiveCount: String(message.receiveCount),
+      SentTimestamp: '0',
+      SenderId: 'bench',
+      ApproximateFirstReceiveTimestamp: '0',
+      MessageGroupId: message.groupId,
+      MessageDeduplicationId: message.id,
+      SequenceNumber: message.id.replace(/\D/g, ''),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: QUEUE_ARNS[lane],
+    awsRegion: 'us-east-1',
+  });
 
 const lambdaContext = (name: string): LambdaContext =>
   ({
@@ -286,11 +295,10 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
     workers: options.topology.containers,
     eventWorkers: eventContainers,
   });
-  const workerConfig = loadConfig('worker', { ...env, ...requestRateEnvironment(split.worker) });
-  const eventWorkerConfig = loadConfig('worker', {
+  const workerConfig = loadConfig('worker', {
     ...env,
-    ...requestRateEnvironment(split.eventWorker),
-    MAX_OUTSTANDING_CREATES: '1',
+    ...workerRateEnvironment(split),
+    EVENT_QUEUE_ARN: QUEUE_ARNS.event,
   });
   const fanoutConfig = loadConfig('fanout', { ...env, ...requestRateEnvironment(split.fanout) });
   // Every pause the functions take (the SDK's retries included) runs in emulated time.
@@ -338,7 +346,7 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
     (
       await composeWorker(
         { ...workerClients, ...standIns, sqs: queueClient(queues[lane]) },
-        lane === 'org' ? workerConfig : eventWorkerConfig,
+        workerConfig,
         { clock: time.clock, sleep: time.sleep },
         telemetry,
       )
@@ -374,7 +382,7 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
         records += batch.length;
         let failed: Set<string>;
         try {
-          const event: SQSEvent = { Records: batch.map(sqsRecord) };
+          const event: SQSEvent = { Records: batch.map(sqsRecord(lane)) };
           const response = (await handler(event, context)) as SQSBatchResponse;
           failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
         } catch (error) {

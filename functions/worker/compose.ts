@@ -15,7 +15,7 @@ import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publishe
 import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
 import { createAssignmentLimiter } from '../../shared/adapters/limiter.js';
 import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
-import { withRequestRate } from '../../shared/adapters/request-rate.js';
+import { type RequestRate, withRequestRate } from '../../shared/adapters/request-rate.js';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
 import { SqsMessageVisibility } from '../../shared/adapters/sqs-message-visibility.js';
 import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
@@ -122,8 +122,21 @@ export const composeWorker = async (
 ) => {
   const clock = overrides.clock ?? systemClock;
   // Every Identity Center call of this environment, reads, writes, polls and the SDK's retries,
-  // takes a token from this environment's part of the request share (docs/design.md §8).
-  const rate = identityCenterRequestRate(config, overrides);
+  // takes a token from this environment's part of the request share (docs/design.md §8). The
+  // environment serves both queues; each lane's event source mapping caps how many environments
+  // work on it at once, so each lane has its own part, and an invocation draws on its record's.
+  const rates = {
+    org: identityCenterRequestRate(config, overrides),
+    event: identityCenterRequestRate(
+      {
+        requestRate: config.eventLaneRequestRate ?? config.requestRate,
+        requestBurst: config.eventLaneRequestBurst ?? config.requestBurst,
+      },
+      overrides,
+    ),
+  };
+  let lane: keyof typeof rates = 'org';
+  const rate: RequestRate = { take: () => rates[lane].take() };
   const clients: WorkerClients = {
     ...sharedClients,
     identityStore: withRequestRate(sharedClients.identityStore, rate),
@@ -189,7 +202,7 @@ export const composeWorker = async (
   };
 
   const visibility = new SqsMessageVisibility(clients.sqs);
-  const handler = makeHandler({
+  const reconcile = makeHandler({
     reconcileDeps,
     clock,
     throttled: {
@@ -201,6 +214,11 @@ export const composeWorker = async (
     metrics: telemetry.metrics,
     ...(config.mode === 'report' ? { modeOverride: 'report' } : {}),
   });
+  // One invocation at a time per environment, and every record of a batch comes from one queue.
+  const handler: typeof reconcile = (event, context) => {
+    lane = event.Records[0]?.eventSourceARN === config.eventQueueArn ? 'event' : 'org';
+    return reconcile(event, context);
+  };
   return {
     /** The same handler without the Lambda middleware, for local callers. */
     handler,

@@ -104,6 +104,14 @@ export const deployConfigSchema = z
       // Drift and offboarding are event-driven, so the sweep is the safety net for lost events.
       .default('rate(1 day)')
       .describe('How often the full reconciliation sweep runs (EventBridge Scheduler expression, UTC)'),
+    identityCenterRequestShare: z
+      .number({ error: required('a number of requests per second') })
+      .gt(0, { error: 'must be above 0' })
+      .max(20, { error: 'must be at most 20: Identity Center allows 20 requests a second in all' })
+      .default(10)
+      .describe(
+        "Identity Center requests per second the automation may use, of the organization's 20 (the console and other tools share the rest)",
+      ),
     mode: z
       .enum(['enforce', 'report'], { error: 'must be "enforce" or "report"' })
       .default('report')

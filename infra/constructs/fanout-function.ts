@@ -10,6 +10,7 @@ import {
   organizationsTreeRead,
   rulesRead,
 } from '../permissions.js';
+import { type EnvironmentRate, requestRateEnvironment } from '../request-share.js';
 import type { AlertTopic } from './alert-topic.js';
 import { LifecycleFunction } from './lifecycle-function.js';
 
@@ -23,6 +24,8 @@ export interface FanoutFunctionProps {
   readonly identityCenter: IdentityCenterRefs;
   readonly homeRegion: string;
   readonly managementAccountId: string;
+  /** The fan-out's part of the Identity Center request share (infra/request-share.ts). */
+  readonly requestRate: EnvironmentRate;
 }
 
 /**
@@ -48,6 +51,7 @@ export class FanoutFunction extends LifecycleFunction {
         INSTANCE_ARN: props.identityCenter.instanceArn,
         IDENTITY_STORE_ID: props.identityCenter.identityStoreId,
         IDC_REGION: props.homeRegion,
+        ...requestRateEnvironment(props.requestRate),
       },
     });
     props.workQueue.grantSendMessages(this.function);

@@ -19,6 +19,7 @@ import {
   principalAssignmentReadStatements,
   rulesRead,
 } from '../permissions.js';
+import { EVENT_LANE_MAX_CONCURRENCY, type RequestShareSplit, workerRateEnvironment } from '../request-share.js';
 import type { AlertTopic } from './alert-topic.js';
 import { LifecycleFunction } from './lifecycle-function.js';
 
@@ -46,6 +47,10 @@ export const WORKER_BATCH_SIZE = 1;
 
 export interface WorkerFunctionProps {
   readonly workQueue: IQueue;
+  /** The event lane's queue (docs/design.md §8): the items the intake writes, read by a second mapping. */
+  readonly eventQueue: IQueue;
+  /** Each environment's part of the Identity Center request share (infra/request-share.ts). */
+  readonly requestShare: RequestShareSplit;
   readonly failureQueue: IQueue;
   readonly eventBus: IEventBus;
   readonly alerts: AlertTopic;
@@ -94,6 +99,8 @@ export class WorkerFunction extends LifecycleFunction {
         SUMMARY_TOPIC_ARN: props.alerts.topic.topicArn,
         MANAGEMENT_ACCOUNT_ID: props.managementAccountId,
         MODE: props.mode,
+        EVENT_QUEUE_ARN: props.eventQueue.queueArn,
+        ...workerRateEnvironment(props.requestShare),
         ...(props.principalReadRoleArn ? { PRINCIPAL_READ_ROLE_ARN: props.principalReadRoleArn } : {}),
       },
     });
@@ -102,6 +109,14 @@ export class WorkerFunction extends LifecycleFunction {
         batchSize: WORKER_BATCH_SIZE,
         reportBatchItemFailures: true,
         maxConcurrency: WORKER_MAX_CONCURRENCY,
+      }),
+    );
+    // The event lane: an event's item waits behind none of an organization-wide run's.
+    this.function.addEventSource(
+      new SqsEventSource(props.eventQueue, {
+        batchSize: WORKER_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        maxConcurrency: EVENT_LANE_MAX_CONCURRENCY,
       }),
     );
     props.eventBus.grantPutEventsTo(this.function);

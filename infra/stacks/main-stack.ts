@@ -16,7 +16,8 @@ import { RulesPublisherPolicy } from '../constructs/rules-publisher-policy.js';
 import { RulesSeed } from '../constructs/rules-seed.js';
 import { SweepSchedule } from '../constructs/sweep-schedule.js';
 import { WorkQueue } from '../constructs/work-queue.js';
-import { WORKER_TIMEOUT, WorkerFunction } from '../constructs/worker-function.js';
+import { WORKER_MAX_CONCURRENCY, WORKER_TIMEOUT, WorkerFunction } from '../constructs/worker-function.js';
+import { EVENT_LANE_MAX_CONCURRENCY, splitRequestShare } from '../request-share.js';
 import type { RulesSeedDocument } from '../rules-seed.js';
 import type { ForwardedSource } from '../topology.js';
 
@@ -65,6 +66,8 @@ export interface IdcLifecycleStackProps extends StackProps {
 export class IdcLifecycleStack extends Stack {
   readonly eventBus: LifecycleBus;
   readonly workQueue: WorkQueue;
+  /** The event lane (docs/design.md §8): the intake's items, which wait behind no organization-wide run. */
+  readonly eventQueue: WorkQueue;
   readonly intake: IntakeFunction;
   readonly fanout: FanoutFunction;
   readonly worker: WorkerFunction;
@@ -111,6 +114,15 @@ export class IdcLifecycleStack extends Stack {
       maxReceiveCount: WORK_MAX_RECEIVE_COUNT,
       visibilityTimeout: WORK_QUEUE_VISIBILITY,
     });
+    this.eventQueue = new WorkQueue(this, 'EventLane', {
+      deadLetterQueue: workDlq,
+      maxReceiveCount: WORK_MAX_RECEIVE_COUNT,
+      visibilityTimeout: WORK_QUEUE_VISIBILITY,
+    });
+    const requestShare = splitRequestShare(config.identityCenterRequestShare, {
+      workers: WORKER_MAX_CONCURRENCY,
+      eventWorkers: EVENT_LANE_MAX_CONCURRENCY,
+    });
     this.eventBus = new LifecycleBus(this, 'EventBus', {
       managementAccountId: config.managementAccountId,
       forwarderRoleArns: props.forwarderRoleArns,
@@ -126,9 +138,11 @@ export class IdcLifecycleStack extends Stack {
       homeRegion: config.homeRegion,
       managementAccountId: config.managementAccountId,
     };
-    this.fanout = new FanoutFunction(this, 'Fanout', shared);
+    this.fanout = new FanoutFunction(this, 'Fanout', { ...shared, requestRate: requestShare.fanout });
     this.worker = new WorkerFunction(this, 'Worker', {
       ...shared,
+      eventQueue: this.eventQueue,
+      requestShare,
       mode: config.mode,
       guardrails: config.guardrails,
       fixedRoleName: !automationIsManagement(config),
@@ -136,7 +150,7 @@ export class IdcLifecycleStack extends Stack {
     });
     this.intake = new IntakeFunction(this, 'Intake', {
       ...common,
-      workQueue: this.workQueue,
+      workQueue: this.eventQueue,
       managementAccountId: config.managementAccountId,
       automationAccountId: config.automationAccountId,
       workerRole: this.worker.role,

@@ -119,6 +119,12 @@ const variables = {
   MAX_OUTSTANDING_CREATES: outstandingCreates,
   IDC_REQUEST_RATE: requestRate,
   IDC_REQUEST_BURST: requestBurst,
+  EVENT_LANE_REQUEST_RATE: (raw) => (raw === undefined ? ok(undefined) : requestRate(raw)),
+  EVENT_LANE_REQUEST_BURST: requestBurst,
+  EVENT_QUEUE_ARN: (raw) =>
+    raw === undefined || /^arn:[a-z-]+:sqs:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?$/.test(raw)
+      ? ok(raw)
+      : problem('must be an SQS queue ARN'),
   MODE: mode,
 } as const satisfies Record<string, Reader<unknown>>;
 
@@ -158,6 +164,9 @@ const functions = {
     maxOutstandingCreates: 'MAX_OUTSTANDING_CREATES',
     requestRate: 'IDC_REQUEST_RATE',
     requestBurst: 'IDC_REQUEST_BURST',
+    eventQueueArn: 'EVENT_QUEUE_ARN',
+    eventLaneRequestRate: 'EVENT_LANE_REQUEST_RATE',
+    eventLaneRequestBurst: 'EVENT_LANE_REQUEST_BURST',
     mode: 'MODE',
   },
 } as const satisfies Record<string, Record<string, Variable>>;
