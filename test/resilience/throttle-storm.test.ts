@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { WORKER_READ_ATTEMPTS } from '../../functions/worker/compose.js';
+import { WORK_QUEUE_VISIBILITY } from '../../infra/stacks/main-stack.js';
+import { THROTTLED_RETRY_MAX_SECONDS } from '../../shared/domain/reconcile/throttled-retry.js';
+import { CONVERGED, remainingDrift } from './support/convergence.js';
+import { scheduledSweep } from './support/events.js';
+import { type Delivery, type ResilienceSystem, startSystem } from './support/system.js';
+
+let system: ResilienceSystem | undefined;
+afterEach(async () => {
+  await system?.close();
+  system = undefined;
+});
+
+const failedIds = (deliveries: readonly Delivery[]): string[] => deliveries.flatMap((d) => [...d.failedIds]);
+
+describe('resilience: a throttle storm during an organization-wide run', () => {
+  it('brings every throttled item back within a minute, never after the visibility timeout, and converges', async () => {
+    // Prepare: the sweep's account reads are throttled more times in a row than the worker's read
+    // attempts, three items' worth, so that whole reconciles fail on throttling mid-run.
+    system = await startSystem({
+      emulator: {
+        faults: {
+          scripted: [
+            {
+              operation: 'ListPermissionSetsProvisionedToAccount',
+              error: 'ThrottlingException',
+              count: 3 * WORKER_READ_ATTEMPTS,
+            },
+          ],
+        },
+      },
+    });
+    const s = system;
+
+    // Act
+    await s.fanout(scheduledSweep('sweep-throttle-storm'));
+    const deliveries = await s.drain({ workers: [s.worker, s.startWorker()], batchSize: 1 });
+
+    // Assess
+    const failed = failedIds(deliveries);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(new Set(s.queue.visibilityChanges.map((c) => c.messageId))).toEqual(new Set(failed));
+    for (const change of s.queue.visibilityChanges) {
+      expect(change.seconds).toBeLessThanOrEqual(THROTTLED_RETRY_MAX_SECONDS);
+      expect(change.seconds).toBeLessThan(WORK_QUEUE_VISIBILITY.toSeconds());
+    }
+    expect(remainingDrift(s.snapshot())).toEqual(CONVERGED);
+    expect(s.queue.deadLetters).toEqual([]);
+    expect(s.writes.filter((w) => w.operation === 'delete')).toEqual([]);
+  });
+});
