@@ -6,6 +6,14 @@ import { type ApiCallsRow, benchApiCalls, printApiCalls } from './api-calls.js';
 import { benchCliStart, type CliStartResult, formatCliStartTable } from './cli-start.js';
 import { benchColdStart, type ColdStartResult, formatColdStartTable } from './cold-start.js';
 import { benchConcurrentCreates, type ConcurrentCreatesResult, printConcurrentCreates } from './concurrent-creates.js';
+import {
+  benchEventLatency,
+  benchOrgRuns,
+  type EventLatency,
+  type OrgRun,
+  printEventLatency,
+  printOrgRuns,
+} from './org-runs.js';
 import { benchPlanning, type PlanningBenchResult } from './planning.js';
 import { printTable } from './support/table.js';
 import { benchThroughput, printThroughput, type ThroughputResult } from './throughput.js';
@@ -21,6 +29,9 @@ export interface BenchResults {
   readonly planning: readonly PlanningBenchResult[];
   readonly apiCalls: readonly ApiCallsRow[];
   readonly throughput: ThroughputResult;
+  /** Organization-wide runs against their minimum calls and their floor (docs/benchmarks.md). */
+  readonly orgRuns: readonly OrgRun[];
+  readonly eventLatency: EventLatency;
   readonly concurrentCreates: ConcurrentCreatesResult;
   readonly coldStart: readonly ColdStartResult[];
   readonly cliStart: CliStartResult;
@@ -72,11 +83,22 @@ printConcurrentCreates(concurrentCreates);
 
 section('Throughput under the Identity Center quota model (emulated time)');
 const throughput = await timed(durations, 'throughput', benchThroughput);
-printThroughput([throughput.anchor, throughput.anchorTimeScaleCheck, throughput.sweep]);
+printThroughput([throughput.anchor, throughput.anchorTimeScaleCheck]);
 console.log(
   `\nL = ${throughput.latencyMs} ms per assignment operation; floor = max(N·L/10, max nₐ·L, calls/20) (docs/design.md §8)` +
-    `\nanchor ratio to floor: ${throughput.ratioToFloor.toFixed(2)} (target ≤ 1.25)`,
+    `\nanchor ratios to floor, ${throughput.anchorRatios.length} runs: ${throughput.anchorRatios.map((r) => r.toFixed(2)).join(', ')} (target: worst ≤ 1.3)`,
 );
+
+section('Organization-wide runs (deployed composition, throttling on, request share as deployed)');
+const orgRuns = await timed(durations, 'orgRuns', () => benchOrgRuns());
+printOrgRuns(orgRuns);
+console.log(
+  '\nfloor = max(N·L/10, max nₐ·L, minimumCalls/share); targets: calls ratio ≤ 1.2, ratio ≤ 1.25, no wrong revocation',
+);
+
+section('Event latency (CreateAccountResult → last assignment SUCCEEDED, event lane)');
+const eventLatency = await timed(durations, 'eventLatency', () => benchEventLatency());
+printEventLatency(eventLatency);
 
 const results: BenchResults = {
   date: new Date().toISOString(),
@@ -84,6 +106,8 @@ const results: BenchResults = {
   planning,
   apiCalls,
   throughput,
+  orgRuns,
+  eventLatency,
   concurrentCreates,
   coldStart,
   cliStart,

@@ -208,31 +208,36 @@ export const runSweep = (options: ThroughputOptions = {}): Promise<ThroughputRun
   );
 };
 
+/** How many times the anchor runs: one run's ratio moves by a few percent with the machine's load. */
+export const ANCHOR_RUNS = 5;
+
 export interface ThroughputResult {
   readonly latencyMs: number;
   /** 600 creates + 600 deletes, as published. */
   readonly anchorOperations: number;
-  /** The anchor with the deployed worker, at {@link TIME_SCALE}. */
+  /** The first anchor run with the deployed worker, at {@link TIME_SCALE}. */
   readonly anchor: ThroughputRun;
+  /** Every anchor run's ratio to the floor ({@link ANCHOR_RUNS} runs); the target is the worst at most 1.3. */
+  readonly anchorRatios: readonly number[];
   /** The same at twice the time scale: agreeing figures show Node's own CPU time does not count. */
   readonly anchorTimeScaleCheck: ThroughputRun;
-  /** The 1,000-account sweep with the deployed worker. */
-  readonly sweep: ThroughputRun;
   /** `anchor.ratioToFloor`: the target is at most 1.25. */
   readonly ratioToFloor: number;
 }
 
-/** The anchor (at two time scales) and the 1,000-account sweep, with the worker as deployed. */
+/** The anchor ({@link ANCHOR_RUNS} times, and once at twice the time scale), with the worker as deployed. */
 export async function benchThroughput(): Promise<ThroughputResult> {
-  const anchor = await runAnchor({ timeScale: TIME_SCALE });
+  const anchors: ThroughputRun[] = [];
+  for (let i = 0; i < ANCHOR_RUNS; i++) anchors.push(await runAnchor({ timeScale: TIME_SCALE }));
   const anchorTimeScaleCheck = await runAnchor({ timeScale: TIME_SCALE * 2 });
-  const sweep = await runSweep({ timeScale: TIME_SCALE * 2 });
+  const [anchor] = anchors;
+  if (anchor === undefined) throw new Error('the anchor did not run');
   return {
     latencyMs: LATENCY_MS,
     anchorOperations: 2 * ANCHOR.accounts * ANCHOR.rules * ANCHOR.principalsPerRule,
     anchor,
+    anchorRatios: anchors.map((run) => run.ratioToFloor),
     anchorTimeScaleCheck,
-    sweep,
     ratioToFloor: anchor.ratioToFloor,
   };
 }
