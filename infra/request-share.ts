@@ -23,9 +23,9 @@ export const DEFAULT_REQUEST_SHARE = 10;
  * little sustained rate and a burst that covers one account's reads let them finish within
  * seconds, while organization-wide runs, which are long and rate-bound, keep the rest.
  */
-export const EVENT_LANE_FRACTION = 0.1;
+export const EVENT_LANE_FRACTION = 0.2;
 /** Requests an event-lane environment may send at once: about one account reconcile's reads. */
-export const EVENT_LANE_BURST = 10;
+export const EVENT_LANE_BURST = 20;
 /**
  * Requests a worker environment may send at once. An environment alternates between an account's
  * reads (a burst) and its writes, which wait on Identity Center's latency and use less than the
