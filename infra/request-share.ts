@@ -19,12 +19,14 @@ export const IDENTITY_CENTER_TPS = 20;
 export const DEFAULT_REQUEST_SHARE = 10;
 
 /**
- * The event lane's part of the share. Events are rare and small (a vended account, a leaver): a
- * little sustained rate and a burst that covers one account's reads let them finish within
- * seconds, while organization-wide runs, which are long and rate-bound, keep the rest.
+ * The event lane's part of the share. Events are rare (a vended account, a leaver), but someone is
+ * waiting for them, and an event-lane environment is often cold: its first reconcile reads the
+ * directory (about 40 calls). Measured (docs/benchmarks.md): at 10% a vended account's three
+ * assignments took 45–55 s, at 20% 26 s. Organization-wide runs, long and in the background, keep
+ * the rest.
  */
 export const EVENT_LANE_FRACTION = 0.2;
-/** Requests an event-lane environment may send at once: about one account reconcile's reads. */
+/** Requests an event-lane environment may send at once: half of a cold account reconcile's reads. */
 export const EVENT_LANE_BURST = 20;
 /**
  * Requests a worker environment may send at once. An environment alternates between an account's
@@ -55,7 +57,7 @@ const floorTo = (value: number): number => Math.floor(value * 1000) / 1000;
  * lane and `eventWorkers` event lane environments and one fan-out environment.
  *
  * @example
- * splitRequestShare(10, { workers: 10, eventWorkers: 2 }).worker; // { perSecond: 0.85, burst: 1 }
+ * splitRequestShare(10, { workers: 10, eventWorkers: 2 }).worker; // { perSecond: 0.75, burst: 5 }
  */
 export const splitRequestShare = (
   share: number,
