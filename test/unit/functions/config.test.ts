@@ -24,6 +24,11 @@ describe('loadConfig', () => {
       principalReadRoleArn: undefined,
       rulesCacheSeconds: 60,
       maxOutstandingCreates: 10,
+      requestRate: 10,
+      requestBurst: undefined,
+      eventQueueArn: undefined,
+      eventLaneRequestRate: undefined,
+      eventLaneRequestBurst: undefined,
       mode: 'enforce',
     });
   });
@@ -39,6 +44,11 @@ describe('loadConfig', () => {
       PRINCIPAL_READ_ROLE_ARN: 'arn:aws:iam::111111111111:role/reader',
       RULES_CACHE_SECONDS: '5',
       MAX_OUTSTANDING_CREATES: '5',
+      IDC_REQUEST_RATE: '0.75',
+      IDC_REQUEST_BURST: '5',
+      EVENT_QUEUE_ARN: 'arn:aws:sqs:eu-west-1:111111111111:events.fifo',
+      EVENT_LANE_REQUEST_RATE: '1',
+      EVENT_LANE_REQUEST_BURST: '20',
       MODE: 'report',
     });
 
@@ -47,6 +57,11 @@ describe('loadConfig', () => {
       rulesPath: '/custom/rules',
       rulesCacheSeconds: 5,
       maxOutstandingCreates: 5,
+      requestRate: 0.75,
+      requestBurst: 5,
+      eventQueueArn: 'arn:aws:sqs:eu-west-1:111111111111:events.fifo',
+      eventLaneRequestRate: 1,
+      eventLaneRequestBurst: 20,
       mode: 'report',
       idcRegion: 'eu-west-1',
     });
@@ -110,6 +125,15 @@ describe('loadConfig', () => {
       'worker',
       { ...workerEnv, MAX_OUTSTANDING_CREATES: '2.5' },
       'Environment variable MAX_OUTSTANDING_CREATES is invalid',
+    ],
+    ['worker', { ...workerEnv, IDC_REQUEST_RATE: '0' }, 'Environment variable IDC_REQUEST_RATE is invalid'],
+    ['worker', { ...workerEnv, IDC_REQUEST_RATE: '21' }, 'Environment variable IDC_REQUEST_RATE is invalid'],
+    ['worker', { ...workerEnv, IDC_REQUEST_BURST: '0.5' }, 'Environment variable IDC_REQUEST_BURST is invalid'],
+    ['worker', { ...workerEnv, EVENT_QUEUE_ARN: 'events.fifo' }, 'Environment variable EVENT_QUEUE_ARN is invalid'],
+    [
+      'worker',
+      { ...workerEnv, EVENT_LANE_REQUEST_RATE: 'fast' },
+      'Environment variable EVENT_LANE_REQUEST_RATE is invalid',
     ],
   ] as const)('throws for the %s function when %j', (name, env, message) => {
     // Act + Assess
