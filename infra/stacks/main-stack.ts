@@ -182,6 +182,8 @@ export class IdcLifecycleStack extends Stack {
     const functions = [this.intake, this.fanout, this.worker, ...(this.rulesSeed ? [this.rulesSeed.function] : [])];
     const monitored = { functions, workQueue: this.workQueue, deadLetterQueues: Object.values(queues) };
     const { alarms } = new Monitoring(this, 'Monitoring', { ...monitored, alerts: this.alerts });
+    // An event's item waiting an hour is as much a stuck worker as a work item's.
+    this.alerts.notify(this.eventQueue.ageAlarm);
     new LifecycleDashboard(this, 'Dashboard', { ...monitored, alarms, worker: this.worker });
     this.#outputs(queues);
   }

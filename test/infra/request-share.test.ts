@@ -121,4 +121,16 @@ describe('event lane', () => {
       maxReceiveCount: 5,
     });
   });
+
+  it('alarms on the notification topic when an event has waited over an hour', () => {
+    // Prepare
+    const { main } = cross();
+
+    // Act / Assess
+    main.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventLane'), 'QueueName'] } }],
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      AlarmActions: [Match.anyValue()],
+    });
+  });
 });

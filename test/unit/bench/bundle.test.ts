@@ -35,11 +35,13 @@ const CLIENTS_USED: Record<FunctionName, readonly string[]> = {
     'client-ssm',
     'client-sso-admin',
   ],
+  // SQS for ChangeMessageVisibility: a throttled item comes back within a minute.
   worker: [
     'client-eventbridge',
     'client-identitystore',
     'client-organizations',
     'client-sns',
+    'client-sqs',
     'client-ssm',
     'client-sso-admin',
   ],
