@@ -1,6 +1,6 @@
+import * as z from 'zod/mini';
 import { accountIdSchema, fieldAt, firstAt, requireAt } from './ids.js';
 import { type EventContext, ignored, type ParseResult, work } from './result.js';
-import { string } from './shape.js';
 
 /**
  * Account assignments changed by hand (the console, the CLI, another tool) are drift that would
@@ -13,7 +13,7 @@ export const ASSIGNMENT_EVENT_SOURCE = 'sso.amazonaws.com';
 export const ASSIGNMENT_EVENT_NAMES: readonly string[] = ['CreateAccountAssignment', 'DeleteAccountAssignment'];
 
 const TARGET_ID = fieldAt('requestParameters.targetId', accountIdSchema);
-const TARGET_TYPE = fieldAt('requestParameters.targetType', string());
+const TARGET_TYPE = fieldAt('requestParameters.targetType', z.string());
 
 /**
  * Maps a successful assignment write to the account it touched. The event only says where to look:

@@ -1,6 +1,6 @@
+import * as z from 'zod/mini';
 import { accountIdSchema, type FieldAt, fieldAt, parseOrThrow, requireAt } from './ids.js';
 import { type EventContext, ignored, type ParseResult, work } from './result.js';
-import { string } from './shape.js';
 
 export const CONTROL_TOWER_EVENT_SOURCE = 'controltower.amazonaws.com';
 
@@ -13,7 +13,7 @@ interface StatusReader {
 }
 
 const statusReader = (field: string): StatusReader => ({
-  state: fieldAt(`serviceEventDetails.${field}.state`, string()),
+  state: fieldAt(`serviceEventDetails.${field}.state`, z.string()),
   accountId: [fieldAt(`serviceEventDetails.${field}.account.accountId`, accountIdSchema)],
 });
 

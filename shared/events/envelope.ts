@@ -1,4 +1,4 @@
-import { array, type Infer, looseObject, minLength, optional, string, unknown, withFallback } from './shape.js';
+import * as z from 'zod/mini';
 
 /** EventBridge `detail-type` of CloudTrail-delivered events. */
 export const API_CALL = 'AWS API Call via CloudTrail';
@@ -9,33 +9,33 @@ export const CLOUDTRAIL_DETAIL_TYPES: readonly string[] = [API_CALL, SERVICE_EVE
  * The EventBridge envelope as a Lambda receives it. Only the fields the parser reads are named;
  * everything else passes through untouched.
  */
-const nonEmpty = () => string(minLength(1));
+const nonEmpty = () => z.string().check(z.minLength(1));
 
-export const envelopeSchema = looseObject({
+export const envelopeSchema = z.looseObject({
   id: nonEmpty(),
   'detail-type': nonEmpty(),
   source: nonEmpty(),
   // Read only by the handlers that need it, so a broken `resources` cannot spoil other events.
-  resources: withFallback(optional(array(unknown())), undefined),
-  detail: optional(unknown()),
+  resources: z.catch(z.optional(z.array(z.unknown())), undefined),
+  detail: z.optional(z.unknown()),
 });
-export type Envelope = Infer<typeof envelopeSchema>;
+export type Envelope = z.infer<typeof envelopeSchema>;
 
 /** The part of a CloudTrail record every handler reads first. */
-export const cloudTrailRecordSchema = looseObject({
-  eventSource: optional(string()),
-  eventName: optional(string()),
-  errorCode: optional(unknown()),
-  readOnly: optional(unknown()),
+export const cloudTrailRecordSchema = z.looseObject({
+  eventSource: z.optional(z.string()),
+  eventName: z.optional(z.string()),
+  errorCode: z.optional(z.unknown()),
+  readOnly: z.optional(z.unknown()),
 });
 
-const recordForWrapping = looseObject({
-  eventID: optional(string()),
-  eventSource: optional(string()),
-  eventType: optional(string()),
-  awsRegion: optional(string()),
-  recipientAccountId: optional(string()),
-  eventTime: optional(string()),
+const recordForWrapping = z.looseObject({
+  eventID: z.optional(z.string()),
+  eventSource: z.optional(z.string()),
+  eventType: z.optional(z.string()),
+  awsRegion: z.optional(z.string()),
+  recipientAccountId: z.optional(z.string()),
+  eventTime: z.optional(z.string()),
 });
 
 /**

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { ASSIGNMENT_EVENT_SOURCE, parseAssignmentRecord } from './assignments.js';
 import { CONTROL_TOWER_EVENT_SOURCE, parseControlTowerRecord } from './control-tower.js';
 import { CLOUDTRAIL_DETAIL_TYPES, cloudTrailRecordSchema, type Envelope, envelopeSchema } from './envelope.js';
@@ -14,7 +15,6 @@ import {
   SCHEDULE_SOURCES,
   SCHEDULED_EVENT_DETAIL_TYPE,
 } from './schedule.js';
-import { partial } from './shape.js';
 import { parseParameterChange, SSM_DETAIL_TYPE, SSM_SOURCE } from './ssm.js';
 import { parseTagChange, TAG_DETAIL_TYPE, TAG_SOURCE } from './tag.js';
 
@@ -76,7 +76,7 @@ const parseCloudTrailEvent = (
 };
 
 const envelopeProblem = (event: object): MalformedEventError => {
-  const loose = partial(envelopeSchema).safeParse(event);
+  const loose = z.partial(envelopeSchema).safeParse(event);
   const id = loose.success ? loose.data.id : undefined;
   const type = loose.success ? loose.data['detail-type'] : undefined;
   const parsed = envelopeSchema.safeParse(event);

@@ -1,7 +1,7 @@
+import * as z from 'zod/mini';
 import type { Scope } from '../domain/scope.js';
 import { accountIdSchema, fieldAt, firstAt, parseOrThrow, requireAt } from './ids.js';
 import { type EventContext, ignored, MalformedEventError, type ParseResult, work } from './result.js';
-import { array, looseObject, nullish, optional, record, string, unknown } from './shape.js';
 
 export const ORGANIZATIONS_EVENT_SOURCE = 'organizations.amazonaws.com';
 
@@ -35,37 +35,38 @@ const closedAccountId = [fieldAt('serviceEventDetails.closeAccountStatus.account
 const taggedAccountId = [fieldAt('requestParameters.resourceId', accountIdSchema)];
 const bareAccountId = [fieldAt('accountId', accountIdSchema)];
 
-const createAccountStatus = looseObject({
-  serviceEventDetails: looseObject({
-    createAccountStatus: looseObject({ state: string(), accountId: optional(unknown()) }),
+const createAccountStatus = z.looseObject({
+  serviceEventDetails: z.looseObject({
+    createAccountStatus: z.looseObject({ state: z.string(), accountId: z.optional(z.unknown()) }),
   }),
 });
 
-const closeAccountStatus = looseObject({
-  serviceEventDetails: looseObject({
-    closeAccountStatus: looseObject({ state: string(), accountId: optional(unknown()) }),
+const closeAccountStatus = z.looseObject({
+  serviceEventDetails: z.looseObject({
+    closeAccountStatus: z.looseObject({ state: z.string(), accountId: z.optional(z.unknown()) }),
   }),
 });
 
-const handshake = looseObject({
-  responseElements: looseObject({
-    handshake: looseObject({
-      action: string(),
-      state: string(),
-      parties: array(looseObject({ type: string(), id: unknown() })),
+const handshake = z.looseObject({
+  responseElements: z.looseObject({
+    handshake: z.looseObject({
+      action: z.string(),
+      state: z.string(),
+      parties: z.array(z.looseObject({ type: z.string(), id: z.unknown() })),
     }),
   }),
 });
 
-const tagResource = looseObject({ requestParameters: looseObject({ resourceId: string() }) });
+const tagResource = z.looseObject({ requestParameters: z.looseObject({ resourceId: z.string() }) });
 
 /** Roots (`r-`), OUs (`ou-`), policies (`p-`) and other non-account resources all have a prefix. */
 const NON_ACCOUNT_RESOURCE_ID = /^[a-z]{1,4}-/;
 
-const membershipRecord = looseObject({
-  serviceEventDetails: nullish(record()),
-  requestParameters: nullish(record()),
-  responseElements: nullish(record()),
+const jsonObject = () => z.nullish(z.record(z.string(), z.unknown()));
+const membershipRecord = z.looseObject({
+  serviceEventDetails: jsonObject(),
+  requestParameters: jsonObject(),
+  responseElements: jsonObject(),
 });
 
 /**

@@ -1,5 +1,5 @@
+import * as z from 'zod/mini';
 import { fieldAt, firstAt } from './ids.js';
-import { minLength, string } from './shape.js';
 
 /**
  * The worker's own writes must not come back as drift: a sweep that creates a thousand
@@ -11,8 +11,8 @@ import { minLength, string } from './shape.js';
 /** Why a record of the worker's own call is ignored. */
 export const OWN_WRITE_REASON = "the worker's own change, not drift";
 
-const ISSUER_ARN = fieldAt('userIdentity.sessionContext.sessionIssuer.arn', string(minLength(1)));
-const CALLER_ARN = fieldAt('userIdentity.arn', string(minLength(1)));
+const ISSUER_ARN = fieldAt('userIdentity.sessionContext.sessionIssuer.arn', z.string().check(z.minLength(1)));
+const CALLER_ARN = fieldAt('userIdentity.arn', z.string().check(z.minLength(1)));
 
 /** `arn:<partition>:iam::<account>:role/<path/>name` → partition, account and name (STS ARNs drop the path). */
 const ROLE_ARN = /^arn:([a-z-]+):iam::(\d{12}):role\/(?:[^/]+\/)*([^/]+)$/;

@@ -1,5 +1,5 @@
+import * as z from 'zod/mini';
 import { type EventContext, MalformedEventError, type ParseResult, work } from './result.js';
-import { literal, looseObject, minLength, optional, string } from './shape.js';
 
 export const SCHEDULED_EVENT_DETAIL_TYPE = 'Scheduled Event';
 export const SCHEDULE_SOURCES: readonly string[] = ['aws.events', 'aws.scheduler'];
@@ -20,11 +20,11 @@ export const schedulerSweepInput = {
   scheduleArn: '<aws.scheduler.schedule-arn>',
 } as const;
 
-const sweepPayload = looseObject({
-  [COMMAND_KEY]: literal('sweep'),
-  executionId: optional(string(minLength(1))),
-  scheduledTime: optional(string()),
-  scheduleArn: optional(string()),
+const sweepPayload = z.looseObject({
+  [COMMAND_KEY]: z.literal('sweep'),
+  executionId: z.optional(z.string().check(z.minLength(1))),
+  scheduledTime: z.optional(z.string()),
+  scheduleArn: z.optional(z.string()),
 });
 
 export const isCommandPayload = (event: object): boolean => Object.hasOwn(event, COMMAND_KEY);

@@ -1,7 +1,7 @@
+import * as z from 'zod/mini';
 import type { Envelope } from './envelope.js';
 import { parseOrThrow } from './ids.js';
 import { type EventContext, ignored, type ParseResult, work } from './result.js';
-import { looseObject, minLength, string } from './shape.js';
 
 export const SSM_SOURCE = 'aws.ssm';
 export const SSM_DETAIL_TYPE = 'Parameter Store Change';
@@ -9,7 +9,7 @@ export const SSM_DETAIL_TYPE = 'Parameter Store Change';
 /** Operations that can change the rules in force (a label can move which version is read). */
 export const RULES_OPERATIONS = ['Create', 'Update', 'Delete', 'LabelParameterVersion'] as const;
 
-const parameterChange = looseObject({ name: string(minLength(1)), operation: string() });
+const parameterChange = z.looseObject({ name: z.string().check(z.minLength(1)), operation: z.string() });
 
 /** `/idc-lifecycle/rules/` and `/idc-lifecycle/rules` are the same path; `/` is the whole store. */
 export const normaliseRulesPath = (rulesPath: string): string => rulesPath.replace(/\/+$/, '');

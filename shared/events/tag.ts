@@ -1,7 +1,7 @@
+import * as z from 'zod/mini';
 import type { Envelope } from './envelope.js';
 import { parseOrThrow } from './ids.js';
 import { type EventContext, ignored, MalformedEventError, type ParseResult, work } from './result.js';
-import { looseObject, string } from './shape.js';
 
 export const TAG_SOURCE = 'aws.tag';
 export const TAG_DETAIL_TYPE = 'Tag Change on Resource';
@@ -9,7 +9,7 @@ export const TAG_DETAIL_TYPE = 'Tag Change on Resource';
 /** `arn:<partition>:organizations::<management>:account/o-<org>/<accountId>` */
 const ACCOUNT_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:account\/o-[a-z0-9]+\/(\d{12})$/;
 
-const tagDetail = looseObject({ service: string(), 'resource-type': string() });
+const tagDetail = z.looseObject({ service: z.string(), 'resource-type': z.string() });
 
 /**
  * Maps a "Tag Change on Resource" event for an Organizations account to that account. The tag

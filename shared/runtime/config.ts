@@ -1,6 +1,11 @@
+import * as z from 'zod/mini';
+import '../domain/zod-english.js';
+
 /**
- * Function configuration, read once at cold start (STYLE §6). This is the only module that
- * reads `process.env`; everything else receives typed values.
+ * Function configuration, read once at cold start. This is the only module that reads
+ * `process.env`; everything else receives typed values. Each variable is a `zod/mini` schema:
+ * the intake bundles nothing else of zod, and zod/mini's functions tree-shake down to the checks
+ * used here and in the event parsers (docs/design.md §8 bounds the cold start).
  */
 
 export class ConfigError extends Error {
@@ -10,61 +15,21 @@ export class ConfigError extends Error {
   }
 }
 
-/*
- * Each variable is read by a small function instead of a zod schema: config is read at every cold
- * start, and zod was the only reason the intake bundled a validation library (docs/design.md §8). The
- * problems keep zod's wording, which the messages below have always quoted.
- */
-
-/** A variable's value, or what is wrong with it; `raw` is trimmed, and `undefined` when unset or blank. */
-type Read<T> = { readonly value: T } | { readonly problem: string };
-type Reader<T> = (raw: string | undefined) => Read<T>;
-
-const ok = <T>(value: T): Read<T> => ({ value });
-const problem = (message: string): { readonly problem: string } => ({ problem: message });
-const MISSING = problem('Invalid input: expected string, received undefined');
-
-const required: Reader<string> = (raw) => (raw === undefined ? MISSING : ok(raw));
-const optional: Reader<string | undefined> = (raw) => ok(raw);
-const matching =
-  (test: (value: string) => boolean, message: string): Reader<string> =>
-  (raw) => {
-    if (raw === undefined) return MISSING;
-    return test(raw) ? ok(raw) : problem(message);
-  };
-const ACCOUNT_ID = /^\d{12}$/;
-/** An IAM role ARN, path allowed: `arn:<partition>:iam::<account>:role/<path/>name`. */
-const ROLE_ARN = /^arn:[a-z-]+:iam::\d{12}:role\/(?:[^/]+\/)*[^/]+$/;
-const accountId = matching((value) => ACCOUNT_ID.test(value), 'must be a 12-digit account id');
-
-/** What `URL` can parse; tabs and line breaks inside are dropped, as the URL parser itself does. */
-const url: Reader<string> = (raw) => {
-  if (raw === undefined) return MISSING;
-  return URL.canParse(raw) ? ok(raw.replace(/[\t\n\r]/g, '')) : problem('Invalid URL');
-};
-
-/** A whole number of seconds, zero or more. */
-const cacheSeconds: Reader<number> = (raw) => {
-  if (raw === undefined) return ok(60);
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds)) return problem(`Invalid input: expected number, received ${seconds}`);
-  if (!Number.isInteger(seconds)) return problem('Invalid input: expected int, received number');
-  if (seconds > Number.MAX_SAFE_INTEGER) return problem(`Too big: expected int to be <=${Number.MAX_SAFE_INTEGER}`);
-  if (seconds < Number.MIN_SAFE_INTEGER) return problem(`Too small: expected int to be >=${Number.MIN_SAFE_INTEGER}`);
-  return seconds < 0 ? problem('Too small: expected number to be >=0') : ok(seconds);
-};
+/** A whole number of seconds, zero or more; `Number` reads the text as JavaScript would. */
+const cacheSeconds = z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0))), 60);
 
 /**
  * Outstanding CreateAccountAssignment calls this process may hold: Identity Center's quota of 10,
  * divided among the worker's concurrent environments (the deployment sets it).
  */
-const outstandingCreates: Reader<number> = (raw) => {
-  if (raw === undefined) return ok(10);
-  const value = Number(raw);
-  return Number.isInteger(value) && value >= 1 && value <= 10
-    ? ok(value)
-    : problem('must be a whole number from 1 to 10 (Identity Center allows 10 outstanding creates)');
-};
+const OUTSTANDING_CREATES = 'must be a whole number from 1 to 10 (Identity Center allows 10 outstanding creates)';
+const outstandingCreates = z._default(
+  z.pipe(
+    z.coerce.number({ error: OUTSTANDING_CREATES }),
+    z.int({ error: OUTSTANDING_CREATES }).check(z.gte(1, OUTSTANDING_CREATES), z.lte(10, OUTSTANDING_CREATES)),
+  ),
+  10,
+);
 
 /**
  * Identity Center requests per second this environment may send: the deployment's share of the
@@ -72,61 +37,58 @@ const outstandingCreates: Reader<number> = (raw) => {
  * environment takes the default share of 10 on its own, as a hand-made single-environment
  * deployment would.
  */
-const requestRate: Reader<number> = (raw) => {
-  if (raw === undefined) return ok(10);
-  const value = Number(raw);
-  return Number.isFinite(value) && value > 0 && value <= 20
-    ? ok(value)
-    : problem('must be a number of requests per second above 0 and at most 20 (Identity Center allows 20 in all)');
-};
+const REQUEST_RATE =
+  'must be a number of requests per second above 0 and at most 20 (Identity Center allows 20 in all)';
+const requestRateValue = z.pipe(
+  z.coerce.number({ error: REQUEST_RATE }),
+  z.number({ error: REQUEST_RATE }).check(z.gt(0, REQUEST_RATE), z.lte(20, REQUEST_RATE)),
+);
+const requestRate = z._default(requestRateValue, 10);
 
 /** Requests an environment may send at once after a quiet spell; unset, one second's worth. */
-const requestBurst: Reader<number | undefined> = (raw) => {
-  if (raw === undefined) return ok(undefined);
-  const value = Number(raw);
-  return Number.isInteger(value) && value >= 1 && value <= 20
-    ? ok(value)
-    : problem('must be a whole number of requests from 1 to 20');
-};
+const REQUEST_BURST = 'must be a whole number of requests from 1 to 20';
+const requestBurst = z.optional(
+  z.pipe(
+    z.coerce.number({ error: REQUEST_BURST }),
+    z.int({ error: REQUEST_BURST }).check(z.gte(1, REQUEST_BURST), z.lte(20, REQUEST_BURST)),
+  ),
+);
 
-const MODES = ['enforce', 'report'] as const;
-const mode: Reader<(typeof MODES)[number]> = (raw) => {
-  if (raw === undefined) return ok('enforce');
-  const found = MODES.find((candidate) => candidate === raw);
-  return found === undefined
-    ? problem(`Invalid option: expected one of ${MODES.map((m) => `"${m}"`).join('|')}`)
-    : ok(found);
-};
+const accountId = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id'));
+/** An IAM role ARN, path allowed: `arn:<partition>:iam::<account>:role/<path/>name`. */
+const roleArn = z
+  .string()
+  .check(z.regex(/^arn:[a-z-]+:iam::\d{12}:role\/(?:[^/]+\/)*[^/]+$/, 'must be an IAM role ARN'));
+const optional = z.optional(z.string());
 
-/** Each variable: how it is read and where it lands in the typed config. */
+/** Each variable: its schema and where it lands in the typed config. */
 const variables = {
-  WORK_QUEUE_URL: url,
-  RULES_PATH: (raw) =>
-    raw === undefined || raw.startsWith('/')
-      ? ok(raw ?? '/idc-lifecycle/rules/')
-      : problem('must be an SSM path starting with "/"'),
-  EVENT_BUS_NAME: required,
-  SUMMARY_TOPIC_ARN: matching((value) => value.startsWith('arn:'), 'must be an SNS topic ARN'),
+  WORK_QUEUE_URL: z.url(),
+  RULES_PATH: z._default(
+    z.string().check(z.startsWith('/', 'must be an SSM path starting with "/"')),
+    '/idc-lifecycle/rules/',
+  ),
+  EVENT_BUS_NAME: z.string(),
+  SUMMARY_TOPIC_ARN: z.string().check(z.startsWith('arn:', 'must be an SNS topic ARN')),
   INSTANCE_ARN: optional,
   IDENTITY_STORE_ID: optional,
   IDC_REGION: optional,
   MANAGEMENT_ACCOUNT_ID: accountId,
-  OPTIONAL_MANAGEMENT_ACCOUNT_ID: (raw) => (raw === undefined ? ok(undefined) : accountId(raw)),
   AUTOMATION_ACCOUNT_ID: accountId,
+  OPTIONAL_MANAGEMENT_ACCOUNT_ID: z.optional(accountId),
   PRINCIPAL_READ_ROLE_ARN: optional,
-  WORKER_ROLE_ARN: matching((value) => ROLE_ARN.test(value), 'must be an IAM role ARN'),
+  WORKER_ROLE_ARN: roleArn,
   RULES_CACHE_SECONDS: cacheSeconds,
   MAX_OUTSTANDING_CREATES: outstandingCreates,
   IDC_REQUEST_RATE: requestRate,
   IDC_REQUEST_BURST: requestBurst,
-  EVENT_LANE_REQUEST_RATE: (raw) => (raw === undefined ? ok(undefined) : requestRate(raw)),
+  EVENT_LANE_REQUEST_RATE: z.optional(requestRateValue),
   EVENT_LANE_REQUEST_BURST: requestBurst,
-  EVENT_QUEUE_ARN: (raw) =>
-    raw === undefined || /^arn:[a-z-]+:sqs:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?$/.test(raw)
-      ? ok(raw)
-      : problem('must be an SQS queue ARN'),
-  MODE: mode,
-} as const satisfies Record<string, Reader<unknown>>;
+  EVENT_QUEUE_ARN: z.optional(
+    z.string().check(z.regex(/^arn:[a-z-]+:sqs:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?$/, 'must be an SQS queue ARN')),
+  ),
+  MODE: z._default(z.enum(['enforce', 'report']), 'enforce'),
+} as const satisfies Record<string, z.ZodMiniType>;
 
 type Variable = keyof typeof variables;
 
@@ -172,10 +134,9 @@ const functions = {
 } as const satisfies Record<string, Record<string, Variable>>;
 
 export type FunctionName = keyof typeof functions;
-type ValueOf<R> = R extends Reader<infer T> ? T : never;
 export type Config<F extends FunctionName> = {
   readonly [K in keyof (typeof functions)[F]]: (typeof functions)[F][K] extends Variable
-    ? ValueOf<(typeof variables)[(typeof functions)[F][K]]>
+    ? z.output<(typeof variables)[(typeof functions)[F][K]]>
     : never;
 };
 export type IntakeConfig = Config<'intake'>;
@@ -201,15 +162,17 @@ export const loadConfig = <F extends FunctionName>(
   for (const [key, variable] of Object.entries(functions[name]) as [string, Variable][]) {
     // A blank value counts as unset, so that defaults apply and required variables say so.
     const raw = env[envName(variable)]?.trim() || undefined;
-    const read: Read<unknown> = variables[variable](raw);
-    if ('problem' in read) {
+    const read = variables[variable].safeParse(raw);
+    if (!read.success) {
+      const problems = read.error.issues.map((issue) => issue.message).join('; ');
       throw new ConfigError(
         raw === undefined
           ? `Environment variable ${envName(variable)} is required`
-          : `Environment variable ${envName(variable)} is invalid: ${read.problem}`,
+          : `Environment variable ${envName(variable)} is invalid: ${problems}`,
+        { cause: read.error },
       );
     }
-    config[key] = read.value;
+    config[key] = read.data;
   }
   return config as Config<F>;
 };
