@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { PROTOTYPE_KEY_PROBLEM, prototypeKeyPaths } from '../domain/prototype-keys.js';
 import { ASSIGNMENT_EVENT_SOURCE, parseAssignmentRecord } from './assignments.js';
 import { CONTROL_TOWER_EVENT_SOURCE, parseControlTowerRecord } from './control-tower.js';
 import { CLOUDTRAIL_DETAIL_TYPES, cloudTrailRecordSchema, type Envelope, envelopeSchema } from './envelope.js';
@@ -89,12 +90,29 @@ const envelopeProblem = (event: object): MalformedEventError => {
 };
 
 /**
+ * The Lambda runtime parses the event with `JSON.parse`, which keeps a `__proto__` key as data;
+ * the parsers' copies would drop it, or read what it holds as inherited fields. An event with one
+ * anywhere is refused, whichever part of it the parsers read.
+ */
+const refusePrototypeKeys = (event: object): void => {
+  const paths = prototypeKeyPaths(event);
+  if (paths.length === 0) return;
+  const id: unknown = Object.getOwnPropertyDescriptor(event, 'id')?.value;
+  const type: unknown = Object.getOwnPropertyDescriptor(event, 'detail-type')?.value;
+  throw new MalformedEventError(
+    { eventId: typeof id === 'string' ? id : undefined, eventName: typeof type === 'string' ? type : undefined },
+    paths.map((path) => `${path.join('.')}: ${PROTOTYPE_KEY_PROBLEM}`).join('; '),
+  );
+};
+
+/**
  * Maps one inbound event to the scopes it names (docs/design.md §1). Events are never trusted for what
  * changed, only for which part of the organization to reconcile, so this reads ids and nothing
  * else. Masked names are never read.
  *
- * @throws MalformedEventError when the value is not an EventBridge event (or a sweep command), or
- *   when an event we handle lacks the id we need. Nothing else is thrown.
+ * @throws MalformedEventError when the value is not an EventBridge event (or a sweep command),
+ *   when it holds a `__proto__` key, or when an event we handle lacks the id we need. Nothing
+ *   else is thrown.
  *
  * @example
  * const result = parseEvent(event, { rulesPath: '/idc-lifecycle/rules/' });
@@ -103,6 +121,7 @@ const envelopeProblem = (event: object): MalformedEventError => {
  */
 export function parseEvent(event: unknown, options: ParseEventOptions): ParseResult {
   if (!isJsonObject(event)) throw new MalformedEventError({}, 'not a JSON object');
+  refusePrototypeKeys(event);
   if (isCommandPayload(event)) return parseSweepCommand(event);
   const parsed = envelopeSchema.safeParse(event);
   if (!parsed.success) throw envelopeProblem(event);

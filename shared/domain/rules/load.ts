@@ -1,3 +1,4 @@
+import { PROTOTYPE_KEY_PROBLEM, prototypeKeyPaths } from '../prototype-keys.js';
 import { describeZodIssues, formatPath } from './issue-messages.js';
 import {
   type AssignmentRule,
@@ -164,14 +165,28 @@ function analyseDocument(source: RulesDocumentSource): DocumentAnalysis {
   const issues = text.problems.map(toIssue);
   if (!text.parsed) return { issues };
 
+  // On the parsed text, before the schema, which would drop the key without a word.
+  const refused: SourceProblem[] = prototypeKeyPaths(text.value).map((path) => ({
+    path,
+    line: text.lineOf(path),
+    message: PROTOTYPE_KEY_PROBLEM,
+  }));
   const result = rulesDocumentSchema.safeParse(text.value);
-  if (!result.success) {
-    const problems = describeZodIssues(rulesDocumentSchema, result.error.issues, {
-      input: text.value,
-      lineOf: text.lineOf,
-      scalarTextAt: text.scalarTextAt,
-    });
-    issues.push(...sortByLine(problems).map(toIssue));
+  if (!result.success || refused.length > 0) {
+    const problems = result.success
+      ? []
+      : describeZodIssues(rulesDocumentSchema, result.error.issues, {
+          input: text.value,
+          lineOf: text.lineOf,
+          scalarTextAt: text.scalarTextAt,
+        });
+    // zod calls a `__proto__` key of a strict object unknown, and a selector left without keys
+    // once it is dropped empty; the refusal alone says what is wrong in both places.
+    const refusedAt = new Set(
+      refused.flatMap((problem) => [formatPath(problem.path), formatPath(problem.path.slice(0, -1))]),
+    );
+    const others = problems.filter((problem) => !refusedAt.has(formatPath(problem.path)));
+    issues.push(...sortByLine([...refused, ...others]).map(toIssue));
     return { issues };
   }
   return {

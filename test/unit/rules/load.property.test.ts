@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { prototypeKeyPaths } from '../../../shared/domain/prototype-keys.js';
 import { parseRulesDocument } from '../../../shared/domain/rules/load.js';
 import { rulesDocumentSchema } from '../../../shared/domain/rules/schema.js';
 
@@ -123,8 +124,10 @@ describe('parseRulesDocument (properties)', () => {
         fc.pre(new TextEncoder().encode(text).length <= 8192);
         const result = parse(text);
         const expected = rulesDocumentSchema.safeParse(value);
+        // The schema would drop a `__proto__` key; the loader refuses it before the schema runs.
+        const refused = prototypeKeyPaths(value).length > 0;
 
-        expect(result.ok).toBe(expected.success);
+        expect(result.ok).toBe(expected.success && !refused);
         if (result.ok && expected.success) expect(result.document).toEqual(expected.data);
       }),
       { numRuns: 300 },
