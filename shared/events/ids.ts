@@ -31,12 +31,24 @@ export interface FieldAt<T> {
  * payload may hold anything. Every field the parsers read is a string id or state.
  */
 export const fieldAt = (path: string, leaf: z.ZodMiniType<string>): FieldAt<string> => {
-  const keys = path.split('.');
-  const nested = keys.reduceRight<z.ZodMiniType>((inner, key) => z.looseObject({ [key]: inner }), leaf);
-  // Once `nested` has passed, every level is an object and the leaf a string.
-  const leafOf = (value: unknown): string =>
-    keys.reduce<unknown>((node, key) => (node as Readonly<Record<string, unknown>>)[key], value) as string;
-  return { path, schema: z.pipe(nested, z.transform(leafOf)) };
+  const build = (): z.ZodMiniType<string> => {
+    const keys = path.split('.');
+    const nested = keys.reduceRight<z.ZodMiniType>((inner, key) => z.looseObject({ [key]: inner }), leaf);
+    // Once `nested` has passed, every level is an object and the leaf a string.
+    const leafOf = (value: unknown): string =>
+      keys.reduce<unknown>((node, key) => (node as Readonly<Record<string, unknown>>)[key], value) as string;
+    return z.pipe(nested, z.transform(leafOf));
+  };
+  // Built on first use: the parsers declare some forty fields, and building them all at import
+  // would add to every cold start, though one event reads only a few.
+  let schema: z.ZodMiniType<string> | undefined;
+  return {
+    path,
+    get schema() {
+      schema ??= build();
+      return schema;
+    },
+  };
 };
 
 /** The value at the first location that holds a well-formed one, or `undefined`. */
