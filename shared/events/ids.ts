@@ -70,7 +70,7 @@ export const requireAt = <T>(context: EventContext, value: unknown, fields: read
 };
 
 /** `requestParameters.accountId: not a 12-digit account id`, one problem after another. */
-export const describeProblems = (error: z.core.$ZodError): string =>
+const describeProblems = (error: z.core.$ZodError): string =>
   error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`).join('; ');
 
 /** Parses with a schema; a failure is a {@link MalformedEventError} naming the paths, with the cause. */

@@ -44,13 +44,13 @@ export function looksLikeJson(text: string): boolean {
 }
 
 /**
- * A carriage return not followed by a line feed (line endings of classic Mac OS, and of some
- * tools that write "\r" on purpose) is a line break in YAML 1.2 (productions [24]-[28]), but the
- * `yaml` package breaks lines at "\n" only: such a document reads as one long line, which after
- * a leading comment is all comment and so "empty". Replacing each lone CR by a LF is the
- * normalisation the YAML specification asks of a processor; it keeps every offset, so lines and
- * columns are those an editor shows. JSON allows CR only as whitespace between tokens, where LF
- * means the same.
+ * A carriage return not followed by a line feed (the line ending of classic Mac OS, and of some
+ * tools still) is a line break in YAML 1.2 (section 5.4, "Line Break Characters", which also asks
+ * a processor to normalise line breaks to LF), but the `yaml` package breaks lines at "\n" only:
+ * such a document reads as one long line, which after a leading comment is all comment, and so
+ * "empty". Replacing each lone CR by a LF reads the document as YAML defines it and keeps every
+ * offset, so lines and columns are those an editor shows. JSON allows CR only as whitespace
+ * between tokens, where LF means the same.
  */
 const LONE_CR = /\r(?!\n)/g;
 
