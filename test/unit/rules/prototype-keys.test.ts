@@ -107,7 +107,7 @@ const asJson = (key: string, value: string) =>
         targets: { accountTags: { placeholder: [value] } },
       },
     ],
-  }).replace('"placeholder"', JSON.stringify(key));
+  }).replace('"placeholder"', () => JSON.stringify(key));
 
 describe('loadRuleSet (arbitrary tag keys)', () => {
   it.each([
