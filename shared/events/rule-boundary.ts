@@ -1,5 +1,5 @@
-import { en } from 'zod/locales';
 import * as z from 'zod/mini';
+import '../domain/zod-english.js';
 import { MalformedEventError } from './result.js';
 import { COMMAND_KEY } from './schedule.js';
 
@@ -20,8 +20,6 @@ export const schedulerRuleBoundaryInput = {
   executionId: '<aws.scheduler.execution-id>',
   scheduledTime: '<aws.scheduler.scheduled-time>',
 } as const;
-
-z.config(en());
 
 const payloadSchema = z.looseObject({
   [COMMAND_KEY]: z.literal(RULE_BOUNDARY_COMMAND),
