@@ -93,7 +93,8 @@ const tagKey = fc.oneof(
     weight: 2,
   },
 );
-const tagValue = fc.string({ minLength: 1, maxLength: 8 });
+/** Exact values in the characters Organizations allows, so that no value reads as a tag pattern. */
+const tagValue = fc.stringMatching(/^[A-Za-z0-9_.:/=+@-]{1,8}$/);
 const asYaml = (key: string, value: string) =>
   yamlRule(`accountTags: { ${JSON.stringify(key)}: [${JSON.stringify(value)}] }`);
 const asJson = (key: string, value: string) =>
