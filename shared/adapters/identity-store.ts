@@ -127,7 +127,7 @@ export class IdentityStoreAdapter implements IdentityStorePort {
       );
       return { id: response.GroupId ?? groupId, displayName: response.DisplayName ?? '' };
     } catch (error) {
-      if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
+      if (isNotFound(error, 'GROUP', groupId)) return undefined;
       throw error;
     }
   }
@@ -143,7 +143,7 @@ export class IdentityStoreAdapter implements IdentityStorePort {
       );
       return toUser({ ...response, UserId: response.UserId ?? userId });
     } catch (error) {
-      if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
+      if (isNotFound(error, 'USER', userId)) return undefined;
       throw error;
     }
   }
@@ -220,7 +220,7 @@ export class IdentityStoreAdapter implements IdentityStorePort {
         new DeleteGroupMembershipCommand({ IdentityStoreId: this.identityStoreId, MembershipId: membershipId }),
       );
     } catch (error) {
-      if (isAwsError(error, 'ResourceNotFoundException')) return;
+      if (isNotFound(error, 'GROUP_MEMBERSHIP', membershipId)) return;
       throw error;
     }
   }
@@ -233,7 +233,10 @@ export class IdentityStoreAdapter implements IdentityStorePort {
     let cached = cache.get(key);
     if (!cached) {
       cached = lookup().catch((error: unknown) => {
-        if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
+        // A name that does not resolve only makes its rule unresolved, which revokes nothing; a
+        // wrong identity store is a configuration error, not a miss.
+        if (isAwsError(error, 'ResourceNotFoundException') && notFoundType(error) !== 'IDENTITY_STORE')
+          return undefined;
         // Only answers are cached; an error must be retried by the next caller.
         cache.delete(key);
         throw error;
@@ -243,6 +246,25 @@ export class IdentityStoreAdapter implements IdentityStorePort {
     return cached;
   }
 }
+
+const notFoundType = (error: unknown): unknown =>
+  typeof error === 'object' && error !== null ? (error as { ResourceType?: unknown }).ResourceType : undefined;
+
+const notFoundId = (error: unknown): unknown =>
+  typeof error === 'object' && error !== null ? (error as { ResourceId?: unknown }).ResourceId : undefined;
+
+/**
+ * Whether a `ResourceNotFoundException` says that this very resource does not exist. Identity
+ * Store answers the same exception for a wrong identity store id (`ResourceType: IDENTITY_STORE`),
+ * and reading that as "the user is gone" would offboard a user who exists: only a not-found whose
+ * `ResourceType` is the resource asked for (and whose `ResourceId`, when given, is its id) counts.
+ * Anything else is an error, retried and in the end dead-lettered.
+ */
+const isNotFound = (error: unknown, type: 'USER' | 'GROUP' | 'GROUP_MEMBERSHIP', id: string): boolean => {
+  if (!isAwsError(error, 'ResourceNotFoundException') || notFoundType(error) !== type) return false;
+  const resourceId = notFoundId(error);
+  return resourceId === undefined || resourceId === id;
+};
 
 const conflictReason = (error: unknown): unknown =>
   typeof error === 'object' && error !== null ? (error as { Reason?: unknown }).Reason : undefined;

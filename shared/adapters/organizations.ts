@@ -102,7 +102,7 @@ export class OrganizationsAdapter implements OrganizationsPort {
 
   async describeAccount(accountId: string, options: { readonly withTags: boolean }): Promise<Account | undefined> {
     let described: SdkAccount | undefined;
-    let parentId: string | undefined;
+    let parentId: string;
     try {
       const response = await this.client.send(new DescribeAccountCommand({ AccountId: accountId }));
       described = response.Account;
@@ -112,7 +112,8 @@ export class OrganizationsAdapter implements OrganizationsPort {
       if (isAwsError(error, 'AccountNotFoundException', 'ChildNotFoundException')) return undefined;
       throw error;
     }
-    if (!described || parentId === undefined) return undefined;
+    // An answer without the account is as broken as one without a parent: never a departure.
+    if (!described) throw new OrganizationsResponseError(`DescribeAccount answered no account for ${accountId}`);
     const account = this.#toAccount(described, parentId);
     if (!options.withTags) return account;
     return { ...account, tags: await this.#readTags(accountId) };
@@ -182,17 +183,26 @@ export class OrganizationsAdapter implements OrganizationsPort {
           throw error;
         }
       }
-      if (parentId !== undefined) accounts.push(this.#toAccount(sdkAccount, parentId));
+      accounts.push(this.#toAccount(sdkAccount, parentId));
     }
     return accounts;
   }
 
-  async #parentOf(accountId: string): Promise<string | undefined> {
+  /**
+   * Every account in an organization has exactly one parent, so an empty `ListParents` answer is
+   * a broken answer, not a departure: read as "gone", it would revoke a live account's access on a
+   * replayed removal event. Only `ChildNotFoundException`/`AccountNotFoundException` mean gone.
+   */
+  async #parentOf(accountId: string): Promise<string> {
     const parents = await collectPages(
       (NextToken) => this.client.send(new ListParentsCommand({ ChildId: accountId, NextToken })),
       (page) => page.Parents,
     );
-    return parents[0]?.Id;
+    const parentId = parents[0]?.Id;
+    if (parentId === undefined || parentId === '') {
+      throw new OrganizationsResponseError(`Organizations listed no parent for account ${accountId}`);
+    }
+    return parentId;
   }
 
   #accountTags(accountId: string): Promise<Record<string, string>> {

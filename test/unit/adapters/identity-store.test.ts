@@ -61,6 +61,24 @@ describe('IdentityStoreAdapter.getGroupIdByDisplayName', () => {
     expect(ids.commandCalls(GetGroupIdCommand)).toHaveLength(1);
   });
 
+  it('throws when the identity store itself is not found', async () => {
+    // Prepare
+    ids.on(GetGroupIdCommand).rejects(
+      new ResourceNotFoundException({
+        message: 'no store',
+        ResourceType: 'IDENTITY_STORE',
+        ResourceId: 'd-0000000000',
+        ...meta,
+      }),
+    );
+
+    // Act
+    const result = makeAdapter().getGroupIdByDisplayName('Platform Admins');
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
   it('does not cache an error other than not found', async () => {
     // Prepare
     ids
@@ -166,13 +184,30 @@ describe('IdentityStoreAdapter.describeUser', () => {
 
   it('returns undefined for a user that does not exist', async () => {
     // Prepare
-    ids.on(DescribeUserCommand).rejects(new ResourceNotFoundException({ message: 'gone', ...meta }));
+    ids
+      .on(DescribeUserCommand)
+      .rejects(new ResourceNotFoundException({ message: 'gone', ResourceType: 'USER', ResourceId: 'u-gone', ...meta }));
 
     // Act
     const user = await makeAdapter().describeUser('u-gone');
 
     // Assess
     expect(user).toBeUndefined();
+  });
+
+  it.each([
+    ['the identity store', { ResourceType: 'IDENTITY_STORE', ResourceId: 'd-0000000000' }],
+    ['another user', { ResourceType: 'USER', ResourceId: 'u-other' }],
+    ['an unnamed resource', {}],
+  ] as const)('throws, rather than calling the user deleted, when the missing resource is %s', async (_, fields) => {
+    // Prepare
+    ids.on(DescribeUserCommand).rejects(new ResourceNotFoundException({ message: 'not found', ...fields, ...meta }));
+
+    // Act
+    const user = makeAdapter().describeUser('u-1');
+
+    // Assess
+    await expect(user).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });
 
@@ -208,7 +243,7 @@ describe('IdentityStoreAdapter.describeGroup', () => {
     // Prepare
     ids
       .on(DescribeGroupCommand)
-      .rejects(new ResourceNotFoundException({ message: 'gone', ...meta }))
+      .rejects(new ResourceNotFoundException({ message: 'gone', ResourceType: 'GROUP', ...meta }))
       .on(DescribeGroupCommand, { GroupId: 'g-1' })
       .resolves({ GroupId: 'g-1', DisplayName: 'Platform Admins', IdentityStoreId: STORE });
     const adapter = makeAdapter();
@@ -367,7 +402,7 @@ describe('IdentityStoreAdapter membership writes', () => {
     ids
       .on(DeleteGroupMembershipCommand)
       .resolvesOnce({})
-      .rejects(new ResourceNotFoundException({ message: 'gone', ...meta }));
+      .rejects(new ResourceNotFoundException({ message: 'gone', ResourceType: 'GROUP_MEMBERSHIP', ...meta }));
     const adapter = makeAdapter();
 
     // Act

@@ -168,6 +168,21 @@ describe('OrganizationsAdapter.listAccounts', () => {
     ]);
   });
 
+  it('throws rather than leaving an account out when ListParents lists no parent for it', async () => {
+    // Prepare
+    seedTree();
+    seedAccounts();
+    orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-11111111' }).resolves({ Accounts: [] });
+    orgs.on(ListParentsCommand, { ChildId: '333344445555' }).resolves({ Parents: [] });
+    const adapter = new OrganizationsAdapter(new OrganizationsClient({}));
+
+    // Act
+    const result = adapter.listAccounts({ withTags: false });
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'OrganizationsResponseError' });
+  });
+
   it('reads tags only when asked, every page, and caches them', async () => {
     // Prepare
     seedTree();
@@ -236,6 +251,22 @@ describe('OrganizationsAdapter.describeAccount', () => {
 
     // Assess
     expect(account).toBeUndefined();
+  });
+
+  it.each([
+    ['ListParents lists no parent', { Account: sdkAccount('222233334444', 'prod-app') }, []],
+    ['DescribeAccount answers no account', {}, [{ Id: 'r-ab12', Type: 'ROOT' as const }]],
+  ])('throws, rather than calling the account gone, when %s', async (_, described, parents) => {
+    // Prepare
+    orgs.on(DescribeAccountCommand).resolves(described);
+    orgs.on(ListParentsCommand).resolves({ Parents: parents });
+    const adapter = new OrganizationsAdapter(new OrganizationsClient({}));
+
+    // Act
+    const result = adapter.describeAccount('222233334444', { withTags: false });
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'OrganizationsResponseError' });
   });
 
   it('propagates any other error', async () => {
