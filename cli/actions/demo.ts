@@ -116,7 +116,9 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   },
   {
     title: 'The account is closed',
-    story: 'Closing takes the account to PENDING_CLOSURE. An account on its way out keeps no managed assignments.',
+    story:
+      'Closing takes the account to PENDING_CLOSURE. A closure can still fail, so the account keeps its access ' +
+      'until the closure is done.',
     event: '07-close-account.json',
   },
   {
@@ -134,6 +136,11 @@ export const DEMO_STEPS: readonly DemoStep[] = [
       'CloudTrail records the worker’s deletion too. The intake knows the worker’s role and ignores its ' +
       'own writes, so a repair never queues another one.',
     event: '09-worker-revocation.json',
+  },
+  {
+    title: 'The closure succeeds',
+    story: 'CloseAccountResult reports the closure SUCCEEDED: a closed account keeps no managed assignments.',
+    event: '10-close-account-result.json',
   },
 ];
 

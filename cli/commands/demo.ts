@@ -8,7 +8,7 @@ export const demoCommand: CliCommand = (run) =>
       'after',
       examplesHelp([
         {
-          does: 'seven lifecycle events against the example organization, told step by step',
+          does: 'ten lifecycle events against the example organization, told step by step',
           command: 'idc-lifecycle demo',
         },
       ]),

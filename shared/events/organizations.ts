@@ -133,12 +133,16 @@ export const parseOrganizationsRecord = (context: EventContext, detail: unknown)
     }
     case 'RemoveAccountFromOrganization':
     case 'CloseAccount':
+      // CloseAccount only starts a closure, which can still fail: the worker revokes on an
+      // account-removed scope only once the account reads as gone or SUSPENDED, or the scope came
+      // from a CloseAccountResult that SUCCEEDED.
       return work(context, [accountRemoved(requireAt(context, detail, requestAccountId, 'account id'))]);
     case 'CloseAccountResult': {
       const status = parseOrThrow(context, closeAccountStatus, detail).serviceEventDetails.closeAccountStatus;
-      if (status.state !== 'SUCCEEDED') return ignored(`account closure is ${status.state}, not SUCCEEDED`);
       const accountId = requireAt(context, detail, closedAccountId, 'account id');
-      return work(context, [accountRemoved(accountId)]);
+      // A closure that did not succeed leaves the account in the organization: reconcile it, so
+      // that it has its access whatever happened while it was closing.
+      return work(context, [status.state === 'SUCCEEDED' ? accountRemoved(accountId) : account(accountId)]);
     }
     default:
       return ignored(IGNORED_WITH_REASON.get(context.eventName) ?? `Organizations ${context.eventName} is not handled`);

@@ -22,12 +22,12 @@ describe('idc-lifecycle demo', () => {
     expect(text).toMatch(/- ReadOnlyAccess +USER +nina@example\.com +on ml-prod \(444455550004\) +user is disabled/);
     expect(text).toMatch(/- nina@example\.com leaves Platform Admins +user is disabled/);
     expect(text).toMatch(/\+ PowerUserAccess +GROUP +Data Engineers +rules: data-engineers/);
-    expect(text).toMatch(/- AdministratorAccess +GROUP +Platform Admins +account is pending closure/);
+    expect(text).toMatch(/- AdministratorAccess +GROUP +Platform Admins +account is suspended/);
     expect(text).toMatch(
       /- AdministratorAccess +USER +mallory@example\.com +no rule grants AdministratorAccess to USER mallory@example\.com/,
     );
     expect(text).toMatch(/^ {3}ignored +the worker's own change, not drift$/m);
-    expect(text).toMatch(/^Done: 9 events in [\d.]+ s;/m);
+    expect(text).toMatch(/^Done: 10 events in [\d.]+ s;/m);
     expect(text).toContain(`${DEMO_STEPS.length + 1}. Why does Omar have access? (idc-lifecycle explain)`);
     expect(text).toMatch(/^ {3}sandbox-bob +AdministratorAccess +via Developers +wanted +rules: sandbox-developers$/m);
   });

@@ -6,6 +6,7 @@ import { loadRuleSet } from '../../shared/domain/rules/load.js';
 import { snapshotView } from '../../shared/domain/snapshot.js';
 import {
   closeAccount,
+  closeAccountResult,
   consoleCreateUser,
   consoleDisableUser,
   createAccountResult,
@@ -164,9 +165,10 @@ describe('a group deleted through the Identity Store API', () => {
 });
 
 describe('an account that leaves the organization', () => {
-  it('keeps only unmanaged assignments while it is closing', async () => {
+  it('keeps its access while it is closing, since a closure can still fail', async () => {
     // Prepare
     system = await exampleSystem();
+    const before = accessOn(system.snapshot(), PAYMENTS_PROD);
 
     // Act
     await happen(system, closeAccount(PAYMENTS_PROD));
@@ -174,6 +176,20 @@ describe('an account that leaves the organization', () => {
     // Assess
     const end = system.snapshot();
     expect(end.accounts.find((a) => a.id === PAYMENTS_PROD)?.status).toBe('PENDING_CLOSURE');
+    expect(accessOn(end, PAYMENTS_PROD)).toEqual(before);
+  });
+
+  it('keeps only unmanaged assignments once its closure succeeds', async () => {
+    // Prepare
+    system = await exampleSystem();
+
+    // Act
+    await happen(system, closeAccount(PAYMENTS_PROD));
+    await happen(system, closeAccountResult(PAYMENTS_PROD, 'SUCCEEDED'));
+
+    // Assess
+    const end = system.snapshot();
+    expect(end.accounts.find((a) => a.id === PAYMENTS_PROD)?.status).toBe('SUSPENDED');
     expect(accessOn(end, PAYMENTS_PROD)).toEqual(['BillingAccess GROUP FinOps']);
   });
 

@@ -102,18 +102,27 @@ const reconcileAccount = async (run: Run, accountId: string): Promise<ReconcileO
   return apply(run, named === view ? draft : plan({ ...input, view: named }), []);
 };
 
+/** The Organizations event that reports a finished closure; only a SUCCEEDED one names `account-removed`. */
+const CLOSURE_RESULT_EVENT = 'CloseAccountResult';
+
 /**
- * An account that left the organization (or is closing) keeps no managed assignments. One that
- * is still ACTIVE was not removed after all (a closure that failed, an event replayed after the
- * account came back): it is reconciled as an ordinary account, so that it keeps its access.
+ * An account that left the organization, or whose closure is done (SUSPENDED), keeps no managed
+ * assignments. One that is still ACTIVE was not removed after all (a closure that failed, an
+ * event replayed after the account came back): it is reconciled as an ordinary account, so that
+ * it keeps its access. One that is PENDING_CLOSURE is left as it is, since a closure can still
+ * fail; the CloseAccountResult that ends it decides (docs/aws-facts.md §1.1).
  */
 const reconcileRemovedAccount = async (run: Run, accountId: string): Promise<ReconcileOutcome> => {
   const [view, actualAssignments] = await Promise.all([
     loadScopeView(run.deps, { ruleSet: run.ruleSet, scope: run.scope }),
     run.deps.ssoAdmin.listAccountAssignments(accountId),
   ]);
-  if (view.accounts.some((a) => a.id === accountId && a.status === 'ACTIVE')) {
+  const status = view.accounts.find((a) => a.id === accountId)?.status;
+  if (status === 'ACTIVE') {
     return reconcileAccount({ ...run, scope: { kind: 'account', accountId } }, accountId);
+  }
+  if (status === 'PENDING_CLOSURE' && run.origin.eventName !== CLOSURE_RESULT_EVENT) {
+    return skipped(run, 'the account is closing: its assignments stay until the closure succeeds');
   }
   const input = { ruleSet: run.ruleSet, view, accountId, actualAssignments, now: run.now };
   const draft = planAccountRemoval(input);

@@ -72,6 +72,17 @@ export const moveAccount = (accountId: string, sourceParentId: string, destinati
 export const closeAccount = (accountId: string) =>
   apiCall('organizations', 'CloseAccount', { requestParameters: { accountId } });
 
+/** The service event that ends a closure (docs/aws-facts.md §1.1). */
+export const closeAccountResult = (accountId: string, state: 'SUCCEEDED' | 'FAILED') =>
+  serviceEvent('organizations', 'CloseAccountResult', {
+    closeAccountStatus: {
+      accountId,
+      state,
+      requestedTimestamp: 'Jun 1, 2026 9:00:00 AM',
+      completedTimestamp: 'Jun 1, 2026 9:05:00 AM',
+    },
+  });
+
 export const removeAccountFromOrganization = (accountId: string) =>
   apiCall('organizations', 'RemoveAccountFromOrganization', { requestParameters: { accountId } });
 

@@ -152,19 +152,22 @@ describe('parseEvent', () => {
       expect(outcome).toEqual({ ignored: reason });
     });
 
-    it('ignores a CloseAccountResult that FAILED', () => {
+    it.each([
+      ['FAILED', 'account:555555555555'],
+      ['SUCCEEDED', 'account-removed:555555555555'],
+    ])('maps a CloseAccountResult that %s to %s', (state, scope) => {
       // Prepare
       const event = withField(
         sample('organizations/CloseAccountResult.json'),
         ['detail', 'serviceEventDetails', 'closeAccountStatus'],
-        { accountId: '555555555555', state: 'FAILED' },
+        { accountId: '555555555555', state },
       );
 
       // Act
       const outcome = outcomeOf(event);
 
       // Assess
-      expect(outcome).toEqual({ ignored: 'account closure is FAILED, not SUCCEEDED' });
+      expect(outcome).toEqual({ work: [scope] });
     });
 
     it('names the account of an accepted invitation whatever the case of the action', () => {
