@@ -384,6 +384,41 @@ describe('reconcileScope: removed account', () => {
     expect(before).toHaveLength(2);
     expect(describeAssignments(org, PROD)).toEqual(before);
   });
+
+  it.each(['CloseAccount', 'RemoveAccountFromOrganization', 'AccountDepartedOrganization'])(
+    'keeps the access of an account that is only closing when %s names it, since the closure can still fail',
+    async (eventName) => {
+      // Prepare
+      const { org, deps } = story();
+      await reconcileScope(deps, accountItem(PROD));
+      const before = describeAssignments(org, PROD);
+      org.setAccountStatus(PROD, 'PENDING_CLOSURE');
+
+      // Act
+      const outcome = await reconcileScope(deps, item({ kind: 'account-removed', accountId: PROD }, eventName));
+
+      // Assess
+      expect(before).toHaveLength(2);
+      expect(describeAssignments(org, PROD)).toEqual(before);
+      expect(outcome.status).toBe('skipped');
+    },
+  );
+
+  it.each([
+    ['a SUCCEEDED CloseAccountResult names a closing account', 'PENDING_CLOSURE', 'CloseAccountResult'],
+    ['CloseAccount names an account already SUSPENDED', 'SUSPENDED', 'CloseAccount'],
+  ] as const)('deletes the managed assignments when %s', async (_, status, eventName) => {
+    // Prepare
+    const { org, deps } = story();
+    await reconcileScope(deps, accountItem(PROD));
+    org.setAccountStatus(PROD, status);
+
+    // Act
+    await reconcileScope(deps, item({ kind: 'account-removed', accountId: PROD }, eventName));
+
+    // Assess
+    expect(describeAssignments(org, PROD)).toEqual([]);
+  });
 });
 
 describe('reconcileScope: modes and safety', () => {
