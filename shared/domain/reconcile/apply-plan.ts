@@ -34,6 +34,11 @@ export interface ApplyPlanInput {
     readonly principalType: 'USER' | 'GROUP';
     readonly principalId: string;
     readonly reason: string;
+    /**
+     * Whether the principal is still gone or inactive, asked after the changes and before
+     * "Offboarding Completed" is announced; when it is not, the event is not published.
+     */
+    readonly stillLeaving?: () => Promise<boolean>;
   };
 }
 
@@ -121,11 +126,25 @@ export const applyPlan = async (deps: ApplyPlanDeps, input: ApplyPlanInput): Pro
   };
   const outcome: ReconcileOutcome = { ...base, status: 'applied', applied };
   if (plan.blocked.length > 0) events.push(reconcileBlocked(plan, context));
-  if (input.offboarding !== undefined && failures.length === 0) {
+  if (input.offboarding !== undefined && failures.length === 0 && (await stillLeaving(input.offboarding, failures))) {
     events.push(offboardingCompleted(input.offboarding, input.offboarding.reason, applied, context));
   }
   await finish(deps, input, outcome, events, failures);
   return outcome;
+};
+
+/** A failed check is recorded as a failure (so the item is retried) and announces nothing. */
+const stillLeaving = async (
+  offboarding: NonNullable<ApplyPlanInput['offboarding']>,
+  failures: OperationFailure[],
+): Promise<boolean> => {
+  if (offboarding.stillLeaving === undefined) return true;
+  try {
+    return await offboarding.stillLeaving();
+  } catch (error) {
+    failures.push(failure('confirm-offboarding', `${offboarding.principalType}:${offboarding.principalId}`, error));
+    return false;
+  }
 };
 
 /** Publishes the events and the summary, then throws if anything (applying or reporting) failed. */

@@ -8,7 +8,8 @@ export interface OperationFailure {
     | 'add-membership'
     | 'remove-membership'
     | 'publish-events'
-    | 'notify';
+    | 'notify'
+    | 'confirm-offboarding';
   /** What the operation was about, e.g. `222233334444|arn:…|GROUP|g-1`. */
   readonly target: string;
   readonly error: Error;

@@ -4,7 +4,7 @@ import { emptyPlan, type Plan } from '../plan-types.js';
 import type { ClockPort, RulesSourcePort } from '../ports.js';
 import type { RuleSet } from '../rules/schema.js';
 import { type Scope, scopeKey, type WorkItem, type WorkItemOrigin } from '../scope.js';
-import { type ApplyPlanDeps, applyPlan } from './apply-plan.js';
+import { type ApplyPlanDeps, type ApplyPlanInput, applyPlan } from './apply-plan.js';
 import { loadScopeView, type ScopeViewDeps, withPrincipalsOf } from './load-scope-view.js';
 import { noneApplied, type ReconcileMode, type ReconcileOutcome } from './outcome.js';
 import { type PrincipalAssignmentsDeps, readPrincipalAssignments } from './principal-assignments.js';
@@ -130,9 +130,17 @@ const reconcileRemovedAccount = async (run: Run, accountId: string): Promise<Rec
   return apply(run, named === view ? draft : planAccountRemoval({ ...input, view: named }), []);
 };
 
+/**
+ * Describes a principal, reading a second time before calling it deleted: offboarding skips the
+ * revocation guard, so one wrong "not found" (an eventually consistent read, a replica behind)
+ * must not be enough to strip a principal of everything.
+ */
+const describeTwice = async <T>(describe: () => Promise<T | undefined>): Promise<T | undefined> =>
+  (await describe()) ?? (await describe());
+
 const reconcileUser = async (run: Run, userId: string): Promise<ReconcileOutcome> => {
   const { deps, ruleSet } = run;
-  const user = await deps.identityStore.describeUser(userId);
+  const user = await describeTwice(() => deps.identityStore.describeUser(userId));
   const offboarding = ruleSet.settings.offboarding;
   if (user === undefined || (!user.active && offboarding.onUserDisabled)) {
     return offboardUser(run, userId, user);
@@ -181,12 +189,22 @@ const offboardUser = async (run: Run, userId: string, user: User | undefined): P
     actualAssignments,
     memberships,
   });
-  return apply(run, changes, memberships, { principalType: 'USER', principalId: userId, reason });
+  return apply(run, changes, memberships, {
+    principalType: 'USER',
+    principalId: userId,
+    reason,
+    // Announced only if the user is still gone or inactive once the changes are made: one
+    // re-enabled meanwhile was not offboarded, whatever was revoked on the way.
+    stillLeaving: async () => {
+      const now = await deps.identityStore.describeUser(userId);
+      return now === undefined || !now.active;
+    },
+  });
 };
 
 const reconcileGroup = async (run: Run, groupId: string): Promise<ReconcileOutcome> => {
   const { deps, ruleSet } = run;
-  const group = await deps.identityStore.describeGroup(groupId);
+  const group = await describeTwice(() => deps.identityStore.describeGroup(groupId));
   if (group === undefined) {
     const [actualAssignments, view] = await Promise.all([
       readPrincipalAssignments(deps, 'GROUP', groupId),
@@ -200,7 +218,12 @@ const reconcileGroup = async (run: Run, groupId: string): Promise<ReconcileOutco
       reason,
       actualAssignments,
     });
-    return apply(run, changes, [], { principalType: 'GROUP', principalId: groupId, reason });
+    return apply(run, changes, [], {
+      principalType: 'GROUP',
+      principalId: groupId,
+      reason,
+      stillLeaving: async () => (await deps.identityStore.describeGroup(groupId)) === undefined,
+    });
   }
   const membershipRulesNameIt = ruleNeeds(ruleSet).membershipGroupNames.includes(group.displayName);
   const [memberships, actualAssignments] = await Promise.all([
@@ -243,7 +266,7 @@ const apply = (
   run: Run,
   changes: Plan,
   memberships: readonly GroupMembership[],
-  offboarding?: { principalType: 'USER' | 'GROUP'; principalId: string; reason: string },
+  offboarding?: ApplyPlanInput['offboarding'],
 ): Promise<ReconcileOutcome> =>
   applyPlan(run.deps, {
     plan: changes,

@@ -301,6 +301,53 @@ describe('reconcileScope: user scope', () => {
     expect(org.assignmentsOf(USER.alice)).toHaveLength(1);
   });
 
+  it('offboards nobody when a user reads as missing once and is there on the second read', async () => {
+    // Prepare
+    const { org, deps, publisher } = story();
+    org.state.assignments.push({
+      accountId: SANDBOX,
+      permissionSetArn: PS.custom,
+      principalType: 'USER',
+      principalId: USER.alice,
+    });
+    const users = org.state.users;
+    org.beforeNext('describeUser', () => {
+      org.state.users = users.filter((u) => u.id !== USER.alice);
+    });
+    org.beforeNext('describeUser', () => {
+      org.state.users = users;
+    });
+
+    // Act
+    const outcome = await reconcileScope(deps, userItem(USER.alice));
+
+    // Assess
+    expect(org.callsOf('describeUser')).toHaveLength(2);
+    expect(describeAssignments(org, SANDBOX)).toContain(`${SANDBOX} CustomThing USER ${USER.alice}`);
+    expect(outcome.offboarding).toBeUndefined();
+    expect(publisher.ofType('Offboarding Completed')).toEqual([]);
+  });
+
+  it('does not announce Offboarding Completed for a user re-enabled while being offboarded', async () => {
+    // Prepare
+    const { org, deps, publisher } = story();
+    org.state.assignments.push({
+      accountId: SANDBOX,
+      permissionSetArn: PS.custom,
+      principalType: 'USER',
+      principalId: USER.alice,
+    });
+    org.updateUser(USER.alice, { active: false });
+    org.beforeNext('deleteAccountAssignment', () => org.updateUser(USER.alice, { active: true }));
+
+    // Act
+    await reconcileScope(deps, userItem(USER.alice));
+
+    // Assess
+    expect(publisher.ofType('Assignment Deleted')).toHaveLength(1);
+    expect(publisher.ofType('Offboarding Completed')).toEqual([]);
+  });
+
   it('treats a user that is already gone with nothing left as done', async () => {
     // Prepare
     const { org, deps } = story();
