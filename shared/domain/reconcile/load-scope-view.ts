@@ -70,6 +70,47 @@ export const loadScopeView = async (deps: ScopeViewDeps, request: ScopeViewReque
   };
 };
 
+export interface PrincipalRemovalViewRequest {
+  readonly ruleSet: RuleSet;
+  /** The principal being removed, when the directory still holds it (a disabled user). */
+  readonly users?: readonly User[];
+  readonly groups?: readonly Group[];
+  readonly memberships?: readonly GroupMembership[];
+}
+
+/**
+ * The view an offboarding (or the purge of a deleted group) plans with: the permission sets, for
+ * their names and the managed and protected ones, and the protected principals, to leave them
+ * alone. No account, no OU and no tag is read: which access a leaver loses is decided by the
+ * leaver's own assignments, so the cost follows them (one listing, one delete each), never the
+ * size of the organization.
+ *
+ * @example
+ * const view = await loadPrincipalRemovalView(deps, { ruleSet, users: [user], memberships });
+ */
+export const loadPrincipalRemovalView = async (
+  deps: Pick<ScopeViewDeps, 'identityStore' | 'ssoAdmin' | 'managementAccountId'>,
+  request: PrincipalRemovalViewRequest,
+): Promise<OrganizationView> => {
+  const { protected: protections } = request.ruleSet.settings;
+  const groupNames = protections.principals.flatMap((p) => ('group' in p ? [p.group] : []));
+  const userNames = protections.principals.flatMap((p) => ('user' in p ? [p.user] : []));
+  const [permissionSets, protectedGroups, protectedUsers] = await Promise.all([
+    deps.ssoAdmin.listPermissionSets(),
+    readGroupsByName(deps, groupNames),
+    readUsersByName(deps, userNames, undefined),
+  ]);
+  return {
+    managementAccountId: deps.managementAccountId,
+    organizationalUnits: [],
+    accounts: [],
+    permissionSets,
+    groups: uniqueById([...protectedGroups, ...(request.groups ?? [])]),
+    users: uniqueById([...protectedUsers, ...(request.users ?? [])]),
+    groupMemberships: request.memberships ?? [],
+  };
+};
+
 const readAccounts = async (
   deps: ScopeViewDeps,
   scope: ScopeViewRequest['scope'],
@@ -80,7 +121,10 @@ const readAccounts = async (
   return account === undefined ? [] : [account];
 };
 
-const readGroupsByName = async (deps: ScopeViewDeps, names: readonly string[]): Promise<Group[]> => {
+const readGroupsByName = async (
+  deps: Pick<ScopeViewDeps, 'identityStore'>,
+  names: readonly string[],
+): Promise<Group[]> => {
   const groups = await Promise.all(
     names.map(async (name) => {
       const id = await deps.identityStore.getGroupIdByDisplayName(name);
@@ -92,7 +136,7 @@ const readGroupsByName = async (deps: ScopeViewDeps, names: readonly string[]): 
 
 /** Named users; when every user was listed anyway, they are taken from that list. */
 const readUsersByName = async (
-  deps: ScopeViewDeps,
+  deps: Pick<ScopeViewDeps, 'identityStore'>,
   names: readonly string[],
   allUsers: readonly User[] | undefined,
 ): Promise<User[]> => {

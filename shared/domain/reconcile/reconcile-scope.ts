@@ -5,7 +5,7 @@ import type { ClockPort, RulesSourcePort } from '../ports.js';
 import type { RuleSet } from '../rules/schema.js';
 import { type Scope, scopeKey, type WorkItem, type WorkItemOrigin } from '../scope.js';
 import { type ApplyPlanDeps, type ApplyPlanInput, applyPlan } from './apply-plan.js';
-import { loadScopeView, type ScopeViewDeps, withPrincipalsOf } from './load-scope-view.js';
+import { loadPrincipalRemovalView, loadScopeView, type ScopeViewDeps, withPrincipalsOf } from './load-scope-view.js';
 import { noneApplied, type ReconcileMode, type ReconcileOutcome } from './outcome.js';
 import { type PrincipalAssignmentsDeps, readPrincipalAssignments } from './principal-assignments.js';
 import { UnsupportedScopeError } from './reconcile-error.js';
@@ -179,7 +179,7 @@ const offboardUser = async (run: Run, userId: string, user: User | undefined): P
     readMemberships ? deps.identityStore.listGroupMembershipsForMember(userId) : [],
     readPrincipalAssignments(deps, 'USER', userId),
   ]);
-  const view = await loadScopeView(deps, { ruleSet, scope: run.scope, users: user ? [user] : [], memberships });
+  const view = await loadPrincipalRemovalView(deps, { ruleSet, users: user ? [user] : [], memberships });
   const reason = user === undefined ? 'user no longer exists' : 'user is disabled';
   const changes = planOffboarding({
     ruleSet,
@@ -208,7 +208,7 @@ const reconcileGroup = async (run: Run, groupId: string): Promise<ReconcileOutco
   if (group === undefined) {
     const [actualAssignments, view] = await Promise.all([
       readPrincipalAssignments(deps, 'GROUP', groupId),
-      loadScopeView(deps, { ruleSet, scope: run.scope }),
+      loadPrincipalRemovalView(deps, { ruleSet }),
     ]);
     const reason = 'group no longer exists';
     const changes = planPrincipalRemoval({

@@ -261,6 +261,38 @@ describe('reconcileScope: user scope', () => {
     },
   );
 
+  it.each([
+    ['USER', USER.alice, (o: ReturnType<typeof storyOrganization>) => o.deleteUser(USER.alice)],
+    ['GROUP', GROUP.developers, (o: ReturnType<typeof storyOrganization>) => o.deleteGroup(GROUP.developers)],
+  ] as const)(
+    'removes a deleted %s without reading any account, OU or tag, even when rules filter on tags',
+    async (principalType, principalId, leave) => {
+      // Prepare
+      const base = storyRules();
+      const tagged = {
+        id: 'prod-tagged',
+        principals: [{ group: 'Sandbox Users' }],
+        permissionSets: ['ReadOnlyAccess'],
+        targets: { accountTags: { env: ['prod'] } },
+      };
+      const { org, deps } = story(storyOrganization(), { ...base, assignments: [...base.assignments, tagged] });
+      org.state.assignments.push(
+        { accountId: PROD, permissionSetArn: PS.readOnly, principalType, principalId },
+        { accountId: SANDBOX, permissionSetArn: PS.custom, principalType, principalId },
+      );
+      leave(org);
+
+      // Act
+      await reconcileScope(deps, item({ kind: 'principal', principalType, principalId }, 'DeleteUser'));
+
+      // Assess
+      expect(org.assignmentsOf(principalId)).toEqual([]);
+      expect(org.callsOf('listAccounts')).toEqual([]);
+      expect(org.callsOf('listOrganizationalUnits')).toEqual([]);
+      expect(org.callsOf('describeAccount')).toEqual([]);
+    },
+  );
+
   it('keeps a disabled user as is when offboarding on disable is off, apart from managed drift', async () => {
     // Prepare
     const { org, deps } = story(storyOrganization(), storyRules({ offboarding: { onUserDisabled: false } }));
@@ -568,7 +600,7 @@ describe('reconcileScope: modes and safety', () => {
     'describeUser',
     'listAccountAssignmentsForPrincipal',
     'listGroupMembershipsForMember',
-    'listAccounts',
+    'listPermissionSets',
   ] as const)('offboards nobody and propagates the error when %s fails', async (method) => {
     // Prepare
     const { org, deps } = story();
