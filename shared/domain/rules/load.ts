@@ -33,6 +33,12 @@ export interface RulesIssue {
   /** 1-based, where the text shows it. */
   readonly line?: number;
   readonly message: string;
+  /**
+   * For an issue between documents (a rule id another document already uses, a second
+   * `settings`, a permission set the other document's settings do not manage): the other
+   * documents involved, so that a caller can tell who clashes without reading the message.
+   */
+  readonly conflictsWith?: readonly string[];
 }
 
 /** Stands in for a document name when an issue concerns the set of documents as a whole. */
@@ -247,9 +253,12 @@ function checkUniqueIds(documents: readonly CheckedDocument[], issues: RulesIssu
       const firstLine = first.document.lineOf(first.path);
       const firstWhere = `${first.document.name}${firstLine === undefined ? '' : `:${firstLine}`} (${formatPath(first.path)})`;
       issues.push(
-        doc.issueAt(
-          path,
-          `rule id "${id}" is already used in ${firstWhere}: ids must be unique across all rules documents, assignments and memberships alike`,
+        clashWith(
+          doc.issueAt(
+            path,
+            `rule id "${id}" is already used in ${firstWhere}: ids must be unique across all rules documents, assignments and memberships alike`,
+          ),
+          first.document.name,
         ),
       );
     }
@@ -265,9 +274,12 @@ function pickSettingsDocument(
   const [first, ...others] = holders;
   for (const other of others) {
     issues.push(
-      other.issueAt(
-        ['settings'],
-        `settings are already given in ${first?.name}: only one rules document may hold settings; merge them into one`,
+      clashWith(
+        other.issueAt(
+          ['settings'],
+          `settings are already given in ${first?.name}: only one rules document may hold settings; merge them into one`,
+        ),
+        first?.name,
       ),
     );
   }
@@ -328,19 +340,22 @@ function checkAuthority(
   }
 
   for (const doc of documents) {
+    const settingsElsewhere =
+      settingsDocument !== undefined && settingsDocument !== doc ? settingsDocument.name : undefined;
+    const issueAt = (path: ValuePath, message: string) => clashWith(doc.issueAt(path, message), settingsElsewhere);
     (doc.document.assignments ?? []).forEach((rule: AssignmentRule, r) => {
       rule.permissionSets.forEach((name, p) => {
         const path = ['assignments', r, 'permissionSets', p];
         if (protectedSets.has(name)) {
           issues.push(
-            doc.issueAt(
+            issueAt(
               path,
               `permission set "${name}" is protected${settingsIn}: rules never grant or revoke it; remove it from this rule`,
             ),
           );
         } else if (managed !== undefined && !managed.has(name)) {
           issues.push(
-            doc.issueAt(
+            issueAt(
               path,
               `permission set "${name}" is not managed: add it to settings.managedPermissionSets${settingsIn} or remove it from this rule`,
             ),
@@ -351,7 +366,7 @@ function checkAuthority(
         const named = protectedName(principal, protectedGroups, protectedUsers);
         if (named !== undefined) {
           issues.push(
-            doc.issueAt(
+            issueAt(
               ['assignments', r, 'principals', p],
               `${named} is a protected principal${settingsIn}: rules never grant or revoke its access; remove it from this rule`,
             ),
@@ -363,7 +378,7 @@ function checkAuthority(
       rule.groups.forEach((group, g) => {
         if (protectedGroups.has(group)) {
           issues.push(
-            doc.issueAt(
+            issueAt(
               ['memberships', r, 'groups', g],
               `group "${group}" is a protected principal${settingsIn}: membership rules never change its members; remove it from this rule`,
             ),
@@ -374,6 +389,10 @@ function checkAuthority(
   }
   return issues;
 }
+
+/** Marks an issue as a clash with another document, when there is one. */
+const clashWith = (issue: RulesIssue, other: string | undefined): RulesIssue =>
+  other === undefined || other === issue.document ? issue : { ...issue, conflictsWith: [other] };
 
 function protectedName(
   principal: PrincipalRef,

@@ -378,7 +378,7 @@ describe('loadRuleSet', () => {
     [
       'a rule id used in two documents',
       [source('/r/one', minimal('shared-id')), source('/r/two', minimal('shared-id'))],
-      { document: '/r/two', path: 'assignments[0].id', line: 3 },
+      { document: '/r/two', path: 'assignments[0].id', line: 3, conflictsWith: ['/r/one'] },
       /^rule id "shared-id" is already used in \/r\/one:3 \(assignments\[0\]\.id\)/,
     ],
     [
@@ -390,7 +390,7 @@ describe('loadRuleSet', () => {
           'version: 1\nmemberships:\n  - id: devs\n    where: { title: SWE }\n    groups: [Developers]\n',
         ),
       ],
-      { document: '/r/two', path: 'memberships[0].id', line: 3 },
+      { document: '/r/two', path: 'memberships[0].id', line: 3, conflictsWith: ['/r/one'] },
       /^rule id "devs" is already used in \/r\/one:3/,
     ],
     [
@@ -399,7 +399,7 @@ describe('loadRuleSet', () => {
         source('/r/one', `${minimal('a')}settings: { mode: report }\n`),
         source('/r/two', `settings: { mode: enforce }\n${minimal('b')}`),
       ],
-      { document: '/r/two', path: 'settings', line: 1 },
+      { document: '/r/two', path: 'settings', line: 1, conflictsWith: ['/r/one'] },
       /^settings are already given in \/r\/one: only one rules document may hold settings/,
     ],
     [
@@ -408,7 +408,12 @@ describe('loadRuleSet', () => {
         source('/r/settings', 'version: 1\nsettings:\n  managedPermissionSets: [ReadOnlyAccess]\n'),
         source('/r/admins', minimal('a')),
       ],
-      { document: '/r/admins', path: 'assignments[0].permissionSets[0]', line: 6 },
+      {
+        document: '/r/admins',
+        path: 'assignments[0].permissionSets[0]',
+        line: 6,
+        conflictsWith: ['/r/settings'],
+      },
       /^permission set "AdministratorAccess" is not managed: add it to settings\.managedPermissionSets \(settings in \/r\/settings\)/,
     ],
     [
@@ -447,7 +452,7 @@ describe('loadRuleSet', () => {
           'version: 1\nmemberships:\n  - id: m\n    where: { title: SRE }\n    groups: [Developers, BreakGlass]\n',
         ),
       ],
-      { document: '/r/m', path: 'memberships[0].groups[1]', line: 5 },
+      { document: '/r/m', path: 'memberships[0].groups[1]', line: 5, conflictsWith: ['/r/settings'] },
       /^group "BreakGlass" is a protected principal/,
     ],
     [
