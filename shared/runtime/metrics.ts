@@ -34,4 +34,7 @@ export const recordOutcome = (recorder: MetricsRecorder, outcome: ReconcileOutco
   recorder.addMetric(MetricNames.membershipsAdded, 'Count', outcome.applied.membershipsAdded);
   recorder.addMetric(MetricNames.membershipsRemoved, 'Count', outcome.applied.membershipsRemoved);
   if (outcome.plan.blocked.length > 0) recorder.addMetric(MetricNames.reconcileBlocked, 'Count', 1);
+  // Every reconcile under rejected rules counts, so that the alarm stays raised between sweeps
+  // for as long as the rules are invalid, not only when the fan-out announces it.
+  if (outcome.rulesRejected) recorder.addMetric(MetricNames.rulesRejected, 'Count', outcome.rulesRejected);
 };

@@ -29,6 +29,8 @@ export interface ApplyPlanInput {
   readonly mode: ReconcileMode;
   /** The memberships read for the plan: a removal needs the Identity Store `MembershipId`. */
   readonly memberships: readonly GroupMembership[];
+  /** Rules documents rejected when the rules were loaded, repeated in the outcome (default 0). */
+  readonly rulesRejected?: number;
   /** Set when the plan offboards a principal: success is announced as "Offboarding Completed". */
   readonly offboarding?: {
     readonly principalType: 'USER' | 'GROUP';
@@ -63,6 +65,7 @@ export const applyPlan = async (deps: ApplyPlanDeps, input: ApplyPlanInput): Pro
     scope: input.scope,
     mode,
     plan,
+    ...(input.rulesRejected ? { rulesRejected: input.rulesRejected } : {}),
     ...(input.offboarding === undefined
       ? {}
       : {

@@ -21,6 +21,8 @@ export interface ReconcileOutcome {
   readonly reason?: string;
   readonly plan: Plan;
   readonly applied: AppliedCounts;
+  /** Rules documents that were rejected when this reconcile loaded the rules (absent when none). */
+  readonly rulesRejected?: number;
   /** Set when the scope offboarded a user or purged a deleted group. */
   readonly offboarding?: { readonly principalType: 'USER' | 'GROUP'; readonly principalId: string };
 }

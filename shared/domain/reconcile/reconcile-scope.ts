@@ -1,7 +1,9 @@
+import { holdRevocations } from '../hold-revocations.js';
 import type { GroupMembership, User } from '../model.js';
 import { plan, planAccountRemoval, planOffboarding, planPrincipalRemoval } from '../plan.js';
 import { emptyPlan, type Plan } from '../plan-types.js';
-import type { ClockPort, RulesSourcePort } from '../ports.js';
+import type { ClockPort, RulesRejection, RulesSourcePort } from '../ports.js';
+import { leavesDocumentOut } from '../rules/choose-documents.js';
 import type { RuleSet } from '../rules/schema.js';
 import { type Scope, scopeKey, type WorkItem, type WorkItemOrigin } from '../scope.js';
 import { type ApplyPlanDeps, type ApplyPlanInput, applyPlan } from './apply-plan.js';
@@ -46,10 +48,11 @@ export const reconcileScope = async (
   const { scope } = item;
   if (scope.kind === 'all') throw new UnsupportedScopeError(scopeKey(scope));
   deps.rules.expireFor?.(item.origin);
-  const { ruleSet } = await deps.rules.load();
+  const { ruleSet, rejections } = await deps.rules.load();
   const run: Run = {
     deps,
     ruleSet,
+    rejections,
     scope,
     key: scopeKey(scope),
     origin: item.origin,
@@ -71,6 +74,8 @@ export const reconcileScope = async (
 interface Run {
   readonly deps: ReconcileDeps;
   readonly ruleSet: RuleSet;
+  /** Rules documents refused at load: while there is any, the rules are not trusted to revoke with. */
+  readonly rejections: readonly RulesRejection[];
   readonly scope: Exclude<Scope, { kind: 'all' }>;
   readonly key: string;
   readonly origin: WorkItemOrigin;
@@ -262,24 +267,44 @@ const onlyMembershipsOf = (changes: Plan, mine: (m: { groupId: string; userId: s
   memberships: { add: changes.memberships.add.filter(mine), remove: changes.memberships.remove.filter(mine) },
 });
 
+/**
+ * Applies a plan, holding back its revocations while rules documents are rejected (docs/design.md
+ * §4, invariants 1 and 2). A revocation the rules decide (drift, a rule that no longer grants) is
+ * held while any document is rejected: one left out no longer grants what it granted, and a
+ * fallback version may be older than what people rely on. A revocation driven by a fact (a leaver,
+ * an account that left) is held only while a document is left out entirely, since the protections
+ * it may hold are then unknown; with every rejected document at its last valid version, the
+ * protections are those in force.
+ */
 const apply = (
   run: Run,
   changes: Plan,
   memberships: readonly GroupMembership[],
   offboarding?: ApplyPlanInput['offboarding'],
-): Promise<ReconcileOutcome> =>
-  applyPlan(run.deps, {
-    plan: changes,
+): Promise<ReconcileOutcome> => {
+  const factDriven = offboarding !== undefined || run.scope.kind === 'account-removed';
+  const hold = factDriven ? leavesDocumentOut(run.rejections) : run.rejections.length > 0;
+  const rejected = run.rejections.map((r) => r.document).join(', ');
+  return applyPlan(run.deps, {
+    plan: hold
+      ? holdRevocations(
+          changes,
+          `revocations held until the rules are valid again: rejected rules document(s) ${rejected}`,
+        )
+      : changes,
     scope: run.key,
     origin: run.origin,
     mode: run.mode,
     memberships,
+    rulesRejected: run.rejections.length,
     ...(offboarding === undefined ? {} : { offboarding }),
   });
+};
 
 const skipped = (run: Run, reason: string): ReconcileOutcome => ({
   scope: run.key,
   mode: run.mode,
+  ...(run.rejections.length > 0 ? { rulesRejected: run.rejections.length } : {}),
   status: 'skipped',
   reason,
   plan: emptyPlan(),

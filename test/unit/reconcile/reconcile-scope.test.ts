@@ -702,6 +702,80 @@ describe('reconcileScope: modes and safety', () => {
   });
 });
 
+describe('reconcileScope: rejected rules documents', () => {
+  const leftOut = { document: '/idc-lifecycle/rules/workloads', message: 'invalid' };
+  const withFallback = { ...leftOut, fallbackVersion: 3 };
+
+  it.each([
+    ['left out', leftOut],
+    ['kept at its last valid version', withFallback],
+  ])('grants and holds every revocation while a document is rejected and %s', async (_, rejection) => {
+    // Prepare: Bob holds managed drift on PROD, and PROD lacks its platform grant
+    const { org, deps, rules, publisher } = story();
+    org.state.assignments.push({
+      accountId: PROD,
+      permissionSetArn: PS.admin,
+      principalType: 'USER',
+      principalId: USER.bob,
+    });
+    rules.set(storyRules(), [rejection]);
+
+    // Act
+    const outcome = await reconcileScope(deps, accountItem(PROD));
+
+    // Assess
+    expect(describeAssignments(org, PROD)).toEqual([
+      `${PROD} AdministratorAccess GROUP ${GROUP.platform}`,
+      `${PROD} AdministratorAccess USER ${USER.bob}`,
+      `${PROD} ReadOnlyAccess USER ${USER.alice}`,
+    ]);
+    expect(outcome.plan.blocked).toEqual([
+      { reason: expect.stringContaining('rejected rules document(s) /idc-lifecycle/rules/workloads'), wouldDelete: 1 },
+    ]);
+    expect(outcome.rulesRejected).toBe(1);
+    expect(publisher.ofType('Reconcile Blocked')).toHaveLength(1);
+  });
+
+  it('holds authoritative membership removals while a document is rejected', async () => {
+    // Prepare: Bob no longer matches the Developers membership rule
+    const { org, deps, rules } = story();
+    org.addGroupMember(GROUP.developers, USER.bob);
+    org.updateUser(USER.bob, { department: 'Finance' });
+    const base = storyRules();
+    rules.set({ ...base, memberships: base.memberships.map((m) => ({ ...m, policy: 'authoritative' as const })) }, [
+      withFallback,
+    ]);
+
+    // Act
+    await reconcileScope(deps, userItem(USER.bob));
+
+    // Assess
+    expect(org.membersOf(GROUP.developers)).toContain(USER.bob);
+  });
+
+  it.each([
+    ['offboards a deleted user while every rejected document has a fallback in force', withFallback, []],
+    ['holds the offboarding of a deleted user while a rejected document is left out', leftOut, [PROD]],
+  ])('%s', async (_, rejection, kept) => {
+    // Prepare
+    const { org, deps, rules } = story();
+    org.state.assignments.push({
+      accountId: PROD,
+      permissionSetArn: PS.readOnly,
+      principalType: 'USER',
+      principalId: USER.carol,
+    });
+    org.deleteUser(USER.carol);
+    rules.set(storyRules(), [rejection]);
+
+    // Act
+    await reconcileScope(deps, userItem(USER.carol));
+
+    // Assess
+    expect(org.assignmentsOf(USER.carol).map((a) => a.accountId)).toEqual(kept);
+  });
+});
+
 describe('reconcileScope: convergence', () => {
   it('ends in the same state whether an event is delivered once or twice', async () => {
     // Prepare
