@@ -38,6 +38,8 @@ const SERVER_ERRORS = new Set([
   'InternalServerError',
   'ServiceUnavailable',
   'ServiceException',
+  'InternalException',
+  'InternalError',
 ]);
 
 /** 500 for the server-side codes AWS uses, 400 for everything else. */

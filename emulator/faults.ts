@@ -1,18 +1,25 @@
 import { AwsServiceError, defaultStatus } from './errors.js';
 import type { FaultOptions } from './types.js';
 
-/** The service families faults may apply to (never Organizations, by design). */
-export type FaultFamily = 'sso-admin' | 'identitystore' | 'ssm';
+/** The service families faults may apply to. */
+export type FaultFamily = 'sso-admin' | 'identitystore' | 'ssm' | 'organizations' | 'events' | 'sns';
+
+/** The families a random fault (`rate`) hits unless `rateFamilies` says otherwise. */
+export const DEFAULT_RATE_FAMILIES: readonly FaultFamily[] = ['sso-admin', 'identitystore', 'ssm'];
 
 /**
  * The retryable errors a random fault picks from, per family, using each service's modeled codes
  * (SSM has no `ConflictException` on parameters; `TooManyUpdates` is its concurrency error, and
- * its 5xx is `InternalServerError`).
+ * its 5xx is `InternalServerError`; Organizations throttles with `TooManyRequestsException`;
+ * SNS speaks its own `Throttled` and `InternalError`).
  */
 const RANDOM_ERRORS: Readonly<Record<FaultFamily, readonly string[]>> = {
   'sso-admin': ['ThrottlingException', 'ConflictException', 'InternalServerException'],
   identitystore: ['ThrottlingException', 'ConflictException', 'InternalServerException'],
   ssm: ['ThrottlingException', 'TooManyUpdates', 'InternalServerError'],
+  organizations: ['TooManyRequestsException', 'ConcurrentModificationException', 'ServiceException'],
+  events: ['ThrottlingException', 'InternalException'],
+  sns: ['Throttled', 'InternalError'],
 };
 
 /** mulberry32: small, fast and deterministic for a given seed, which is all fault injection needs. */
@@ -47,6 +54,7 @@ export const createFaultInjector = (initial: FaultOptions = {}): FaultInjector =
   let random = seededRandom(1);
   let scripted: { operation: string; error: string; status?: number; remaining: number }[] = [];
   let failingAccounts = new Set<string>();
+  let rateFamilies = new Set<FaultFamily>(DEFAULT_RATE_FAMILIES);
 
   const configure = (options: FaultOptions): void => {
     const nextRate = options.rate ?? 0;
@@ -60,6 +68,7 @@ export const createFaultInjector = (initial: FaultOptions = {}): FaultInjector =
       remaining: fault.count,
     }));
     failingAccounts = new Set(options.failAssignmentsOnAccounts ?? []);
+    rateFamilies = new Set(options.rateFamilies ?? DEFAULT_RATE_FAMILIES);
   };
   configure(initial);
 
@@ -72,7 +81,7 @@ export const createFaultInjector = (initial: FaultOptions = {}): FaultInjector =
         script.remaining -= 1;
         throw injected(script.error, operation, script.status);
       }
-      if (rate > 0 && random() < rate) {
+      if (rate > 0 && rateFamilies.has(family) && random() < rate) {
         const choices = RANDOM_ERRORS[family];
         const code = choices[Math.floor(random() * choices.length)] ?? 'InternalServerException';
         throw injected(code, operation);

@@ -4,6 +4,7 @@ import { createClock } from './clock.js';
 import { createFaultInjector } from './faults.js';
 import { createIdentityStoreService } from './identity-store.js';
 import { createOrganizationsService } from './organizations.js';
+import { createEventBridgeService, createOutbox, createSnsService } from './outbox.js';
 import { createRequestBudget, quotaSettings, rateExceeded } from './quota.js';
 import { createDispatcher, startHttpServer } from './server.js';
 import type { ServiceSettings } from './service.js';
@@ -14,6 +15,8 @@ import type { EmulatorOptions, RunningEmulator } from './types.js';
 import { createWorldApi, WorldState } from './world.js';
 
 export type {
+  EmulatedEvent,
+  EmulatedMessage,
   EmulatorOptions,
   EmulatorStats,
   EmulatorWorld,
@@ -26,7 +29,8 @@ const DEFAULT_LATENCY_MS = 1000;
 const DEFAULT_PAGE_SIZE = 5;
 
 /**
- * Starts the local AWS emulator (Organizations, Identity Store, SSO Admin, SSM) on loopback.
+ * Starts the local AWS emulator (Organizations, Identity Store, SSO Admin, SSM, and the EventBridge
+ * and SNS outboxes) on loopback.
  *
  * @example
  * const emulator = await startEmulator({ snapshot, timeScale: 100 });
@@ -47,13 +51,18 @@ export const startEmulator = async (options: EmulatorOptions): Promise<RunningEm
   const clock = createClock(options.timeScale ?? 1);
   const state = new WorldState(snapshot, clock.now());
   const requests = createAssignmentRequests(state, { latencyMs, now: clock.now });
-  const world = createWorldApi(state, { now: clock.now, beforeRead: () => requests.advance(clock.now()) });
+  const world = createWorldApi(
+    state,
+    { now: clock.now, beforeRead: () => requests.advance(clock.now()) },
+    { departedAccountAssignments: options.departedAccountAssignments ?? 'deleted' },
+  );
   for (const parameter of options.parameters ?? []) world.putParameter(parameter.name, parameter.value);
 
   const faults = createFaultInjector(options.faults);
   const quotas = quotaSettings(options.quotas);
   const budget = createRequestBudget(clock, quotas.tps);
   const stats = createStatsRecorder();
+  const outbox = createOutbox();
   const settings: ServiceSettings = { clock, pageSize };
   const onInternalError = (error: unknown): void => {
     console.error('emulator: internal error', error);
@@ -70,14 +79,16 @@ export const startEmulator = async (options: EmulatorOptions): Promise<RunningEm
         delegatedAdministrator: options.delegatedAdministrator ?? false,
       }),
       createSsmService(state, settings),
+      createEventBridgeService(outbox, clock.now),
+      createSnsService(outbox, clock.now),
     ],
     stats,
     onInternalError,
     beforeCall: (family, operation) => {
       requests.advance(clock.now());
-      if (family === 'organizations') return;
       faults.check(family, operation);
-      if (family !== 'ssm' && !budget.take()) throw rateExceeded();
+      // Only Identity Center's shared 20 TPS is modeled; the other services' quotas are not.
+      if ((family === 'sso-admin' || family === 'identitystore') && !budget.take()) throw rateExceeded();
     },
   });
 
@@ -92,6 +103,7 @@ export const startEmulator = async (options: EmulatorOptions): Promise<RunningEm
     world,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
+    outbox: () => ({ events: [...outbox.events], messages: [...outbox.messages] }),
     setFaults: (next) => faults.configure(next),
     settle: async () => {
       for (;;) {

@@ -7,7 +7,8 @@ import type { StatsRecorder } from './stats.js';
 
 /**
  * The AWS JSON 1.1 front door: `POST /` with `X-Amz-Target: <Prefix>.<Operation>`. One endpoint
- * serves every emulated service; the target prefix picks the service.
+ * serves every emulated service; the target prefix picks the service. SNS, which speaks the Query
+ * protocol, comes in as a form-encoded `Action=…` body and is answered in XML.
  */
 
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -18,6 +19,47 @@ const VALIDATION_CODE: Readonly<Record<ServiceFamily, string>> = {
   identitystore: 'ValidationException',
   'sso-admin': 'ValidationException',
   ssm: 'ValidationException',
+  events: 'ValidationException',
+  sns: 'InvalidParameter',
+};
+
+/** SNS speaks the AWS Query protocol: a form-encoded `Action=…` request and an XML answer. */
+const SNS_PREFIX = 'AmazonSNS';
+const SNS_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
+const XML_CONTENT_TYPE = 'text/xml';
+
+const xmlEscape = (value: string): string =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The Query answer for a flat result of strings (all SNS `Publish` returns). */
+const queryResponse = (action: string, output: unknown): DispatchResponse => {
+  const fields = Object.entries((output ?? {}) as Record<string, unknown>)
+    .map(([key, value]) => `<${key}>${xmlEscape(String(value))}</${key}>`)
+    .join('');
+  const requestId = randomUUID();
+  return {
+    status: 200,
+    headers: { 'content-type': XML_CONTENT_TYPE, 'x-amzn-requestid': requestId },
+    body: `<${action}Response xmlns="${SNS_NAMESPACE}"><${action}Result>${fields}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
+  };
+};
+
+const queryError = (error: AwsServiceError): DispatchResponse => {
+  const requestId = randomUUID();
+  const type = error.status >= 500 ? 'Receiver' : 'Sender';
+  return {
+    status: error.status,
+    headers: { 'content-type': XML_CONTENT_TYPE, 'x-amzn-requestid': requestId },
+    body: `<ErrorResponse xmlns="${SNS_NAMESPACE}"><Error><Type>${type}</Type><Code>${xmlEscape(error.code)}</Code><Message>${xmlEscape(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+  };
+};
+
+/** Reads a Query request (`Action=Publish&TopicArn=…`) as the target and the JSON body the services take. */
+export const fromQuery = (body: string): { target: string; body: string } => {
+  const params = new URLSearchParams(body);
+  const fields: Record<string, string> = {};
+  for (const [key, value] of params) if (key !== 'Action' && key !== 'Version') fields[key] = value;
+  return { target: `${SNS_PREFIX}.${params.get('Action') ?? ''}`, body: JSON.stringify(fields) };
 };
 
 export interface DispatchResponse {
@@ -78,21 +120,22 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
       );
       options.beforeCall(service.family, operationName);
       const output = operation(input);
+      if (service.targetPrefix === SNS_PREFIX) return queryResponse(operationName, output);
       return {
         status: 200,
         headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-requestid': randomUUID() },
         body: JSON.stringify(output ?? {}),
       };
     } catch (error) {
+      const query = target?.startsWith(`${SNS_PREFIX}.`) === true;
       if (error instanceof AwsServiceError) {
         options.stats.error(error.origin);
-        return errorResponse(error);
+        return query ? queryError(error) : errorResponse(error);
       }
       options.onInternalError(error);
       const message = error instanceof Error ? error.message : String(error);
-      return errorResponse(
-        new AwsServiceError('InternalServerException', `Emulator error: ${message}`, { status: 500 }),
-      );
+      const internal = new AwsServiceError('InternalServerException', `Emulator error: ${message}`, { status: 500 });
+      return query ? queryError(internal) : errorResponse(internal);
     }
   };
 };
@@ -130,8 +173,15 @@ export const startHttpServer = async (
     }
     readBody(request).then(
       (body) => {
-        const target = request.headers['x-amz-target'];
-        send(response, dispatch(Array.isArray(target) ? target[0] : target, body));
+        const header = request.headers['x-amz-target'];
+        const target = Array.isArray(header) ? header[0] : header;
+        const form = (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+        if (target === undefined && form) {
+          const query = fromQuery(body);
+          send(response, dispatch(query.target, query.body));
+        } else {
+          send(response, dispatch(target, body));
+        }
       },
       (error: unknown) => {
         options.onInternalError(error);

@@ -17,8 +17,13 @@ export interface ScriptedFault {
 }
 
 export interface FaultOptions {
-  /** Probability (0–1) that any call fails with a retryable error (throttle, conflict or 5xx). */
+  /** Probability (0–1) that any call of `rateFamilies` fails with a retryable error (throttle, conflict or 5xx). */
   readonly rate?: number;
+  /**
+   * The services `rate` applies to (default SSO Admin, Identity Store and SSM). Scripted faults
+   * apply to any operation of any service.
+   */
+  readonly rateFamilies?: readonly ('sso-admin' | 'identitystore' | 'ssm' | 'organizations' | 'events' | 'sns')[];
   /** Deterministic seed for the random faults. */
   readonly seed?: number;
   readonly scripted?: readonly ScriptedFault[];
@@ -50,6 +55,13 @@ export interface EmulatorOptions {
   readonly faults?: FaultOptions;
   /** SSM parameters to seed (rules documents), with their full names. */
   readonly parameters?: readonly { readonly name: string; readonly value: string }[];
+  /**
+   * What happens to an account's assignments when it leaves the organization (`removeAccount`):
+   * `deleted` (default) removes them with the account, as AWS's account-migration guidance says;
+   * `kept` leaves them in place, as reports on suspended and departed accounts describe, so that
+   * the worker's `account-removed` path has something to delete (docs/aws-facts.md §3.6).
+   */
+  readonly departedAccountAssignments?: 'deleted' | 'kept';
   /** `ListAccountAssignmentsForPrincipal` answers AccessDenied, as for a delegated administrator (default false). */
   readonly delegatedAdministrator?: boolean;
 }
@@ -60,6 +72,26 @@ export interface EmulatorStats {
   readonly throttled: number;
   readonly conflicts: number;
   readonly faultsInjected: number;
+}
+
+/** One event accepted by EventBridge `PutEvents`. */
+export interface EmulatedEvent {
+  readonly id: string;
+  readonly source: string;
+  readonly detailType: string;
+  readonly eventBusName: string;
+  readonly detail: unknown;
+  /** Emulated time of delivery (ms). */
+  readonly time: number;
+}
+
+/** One message accepted by SNS `Publish`. */
+export interface EmulatedMessage {
+  readonly id: string;
+  readonly topicArn: string;
+  readonly subject?: string;
+  readonly message: string;
+  readonly time: number;
 }
 
 /** In-process access to the emulated world, for tests, `simulate` and the demo. */
@@ -99,6 +131,8 @@ export interface RunningEmulator {
   readonly world: EmulatorWorld;
   stats(): EmulatorStats;
   resetStats(): void;
+  /** What the functions published: EventBridge events and SNS messages, in order of delivery. */
+  outbox(): { readonly events: readonly EmulatedEvent[]; readonly messages: readonly EmulatedMessage[] };
   /** Replace the fault configuration at run time. */
   setFaults(faults: FaultOptions): void;
   /** Resolves when no assignment request is in flight. */

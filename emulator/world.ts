@@ -176,6 +176,7 @@ const copyUser = (user: SnapshotUser): SnapshotUser => {
 export const createWorldApi = (
   state: WorldState,
   hooks: { readonly now: () => number; readonly beforeRead: () => void },
+  options: { readonly departedAccountAssignments?: 'deleted' | 'kept' } = {},
 ): EmulatorWorld => {
   const account = (accountId: string): AccountRecord => {
     const record = state.accounts.get(accountId);
@@ -227,7 +228,9 @@ export const createWorldApi = (
     removeAccount: (accountId) => {
       account(accountId);
       state.accounts.delete(accountId);
-      // Assignments cannot outlive the account's membership of the organization: nothing can target it.
+      // What AWS does with them is not settled (docs/aws-facts.md §3.6): by default they go with the
+      // account, as AWS's account-migration guidance says; `kept` models the reports of lingering ones.
+      if (options.departedAccountAssignments === 'kept') return;
       for (const a of state.listAssignments((x) => x.accountId === accountId)) state.removeAssignment(a);
     },
     tagAccount: (accountId, tags) => {

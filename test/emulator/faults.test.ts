@@ -1,4 +1,4 @@
-import { ListRootsCommand } from '@aws-sdk/client-organizations';
+import { ListRootsCommand, TooManyRequestsException } from '@aws-sdk/client-organizations';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import {
   AccessDeniedException,
@@ -94,14 +94,32 @@ describe('emulator fault injection', () => {
     expect(error).toBeInstanceOf(ThrottlingException);
   });
 
-  it('never injects faults into Organizations', async () => {
-    const { clients } = await start({
-      faults: { rate: 1, scripted: [{ operation: 'ListRoots', error: 'ThrottlingException', count: 5 }] },
+  it('fails a scripted Organizations operation with its throttle', async () => {
+    const { emulator, clients } = await start({
+      faults: { scripted: [{ operation: 'ListRoots', error: 'TooManyRequestsException', count: 1 }] },
     });
 
+    const first = await rejectionOf(clients.organizations.send(new ListRootsCommand({})));
     const { Roots } = await clients.organizations.send(new ListRootsCommand({}));
 
+    expect(first).toBeInstanceOf(TooManyRequestsException);
     expect(Roots).toHaveLength(1);
+    expect(emulator.stats().faultsInjected).toBe(1);
+  });
+
+  it('leaves Organizations out of random faults unless rateFamilies names it', async () => {
+    const spared = await start({ faults: { rate: 1 } });
+    const hit = await start({ faults: { rate: 1, seed: 3, rateFamilies: ['organizations'] } });
+
+    const { Roots } = await spared.clients.organizations.send(new ListRootsCommand({}));
+    const error = await rejectionOf(hit.clients.organizations.send(new ListRootsCommand({})));
+    const ssoAdmin = await hit.clients.ssoAdmin.send(new ListInstancesCommand({}));
+
+    expect(Roots).toHaveLength(1);
+    expect(['TooManyRequestsException', 'ConcurrentModificationException', 'ServiceException']).toContain(
+      (error as Error).name,
+    );
+    expect(ssoAdmin.Instances).toHaveLength(1);
   });
 
   it('fails every call at rate 1 with a retryable error of the service', async () => {

@@ -158,6 +158,23 @@ describe('emulator world', () => {
     expect(emulator.world.exportSnapshot().assignments.some((a) => a.accountId === accountId)).toBe(false);
   });
 
+  it('keeps the assignments of a departed account when asked to, as reports on leaving accounts describe', async () => {
+    const kept = await startEmulator({ snapshot: seedSnapshot(), departedAccountAssignments: 'kept' });
+    try {
+      const accountId = PROD_ACCOUNTS[0] ?? '';
+      const before = kept.world.exportSnapshot().assignments.filter((a) => a.accountId === accountId);
+
+      kept.world.removeAccount(accountId);
+
+      const after = kept.world.exportSnapshot();
+      expect(before.length).toBeGreaterThan(0);
+      expect(after.accounts.map((a) => a.id)).not.toContain(accountId);
+      expect(after.assignments.filter((a) => a.accountId === accountId)).toEqual(before);
+    } finally {
+      await kept.close();
+    }
+  });
+
   it('deletes a user with its memberships but leaves its assignments orphaned', async () => {
     emulator.world.deleteUser(BOB);
 
