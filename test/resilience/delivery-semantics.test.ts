@@ -6,6 +6,7 @@ import { assignmentLabels, CONVERGED, duplicateKeys, hasAssignment, remainingDri
 import { moveAccount } from './support/events.js';
 import { PROD_OU, ROOT, SANDBOX_OU } from './support/fixture.js';
 import { type ResilienceSystem, type SystemOptions, startSystem } from './support/system.js';
+import { scoreEveryScenario } from './support/tally.js';
 
 let system: ResilienceSystem | undefined;
 afterEach(async () => {
@@ -28,6 +29,8 @@ const startWithNewAccount = async (
 
 const creates = (s: ResilienceSystem) => s.writes.filter((w) => w.operation === 'create');
 const deletes = (s: ResilienceSystem) => s.writes.filter((w) => w.operation === 'delete');
+
+scoreEveryScenario();
 
 describe('resilience: delivery semantics', () => {
   it('converges without a duplicate or an error when the worker stops between a create and its status poll and the item comes back before the create lands', async () => {

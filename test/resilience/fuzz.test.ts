@@ -20,6 +20,7 @@ import {
   WORKLOADS_YAML,
 } from './support/fixture.js';
 import { type ResilienceSystem, startSystem } from './support/system.js';
+import { scoreEveryScenario } from './support/tally.js';
 
 const FUZZ_ACCOUNT = '111111111111';
 const SAMPLES_DIRECTORY = new URL('../fixtures/events/samples/', import.meta.url);
@@ -77,6 +78,8 @@ const mutated = (base: unknown): fc.Arbitrary<unknown> => {
     .array(step, { minLength: 1, maxLength: 3 })
     .map((steps) => steps.reduce<unknown>((value, [path, replacement]) => mutate(value, path, replacement), base));
 };
+
+scoreEveryScenario();
 
 describe('resilience: the intake function under garbage', () => {
   const queue = new InMemoryFifoQueue();

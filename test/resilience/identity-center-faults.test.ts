@@ -20,6 +20,7 @@ import {
   type SystemOptions,
   startSystem,
 } from './support/system.js';
+import { scoreEveryScenario } from './support/tally.js';
 
 let system: ResilienceSystem | undefined;
 afterEach(async () => {
@@ -67,6 +68,8 @@ const withSwappedAccess = () => {
     ],
   };
 };
+
+scoreEveryScenario();
 
 describe('resilience: Identity Center faults', () => {
   it('converges when a random storm of throttles, conflicts and 5xx errors hits every call', async () => {

@@ -12,6 +12,7 @@ import {
 } from './support/events.js';
 import { ALICE, DEVELOPERS, PLATFORM, PROD_2, PROD_OU, ROOT, UNTOUCHABLE } from './support/fixture.js';
 import { type ResilienceSystem, type SystemOptions, startSystem } from './support/system.js';
+import { scoreEveryScenario } from './support/tally.js';
 
 let system: ResilienceSystem | undefined;
 afterEach(async () => {
@@ -36,6 +37,8 @@ const heldBy = (s: ResilienceSystem, principalId: string) =>
   labels(s.snapshot().assignments.filter((a) => a.principalId === principalId));
 
 const untouchableSurvive = (s: ResilienceSystem): boolean => UNTOUCHABLE.every((a) => hasAssignment(s.snapshot(), a));
+
+scoreEveryScenario();
 
 describe('resilience: changes racing a reconcile', () => {
   it('leaves nothing to a group deleted between plan and apply once its own event is handled, without a retry loop', async () => {

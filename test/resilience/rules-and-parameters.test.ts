@@ -13,6 +13,7 @@ import {
   WORKLOADS_YAML,
 } from './support/fixture.js';
 import { type ResilienceSystem, type SystemOptions, startSystem } from './support/system.js';
+import { scoreEveryScenario } from './support/tally.js';
 
 let system: ResilienceSystem | undefined;
 afterEach(async () => {
@@ -66,6 +67,8 @@ assignments:
 `;
 
 const deletes = (s: ResilienceSystem) => s.writes.filter((w) => w.operation === 'delete');
+
+scoreEveryScenario();
 
 describe('resilience: rules and Parameter Store', () => {
   it('keeps the last valid rules in force, announces the rejection and revokes nothing when an invalid document is published', async () => {

@@ -31,6 +31,7 @@ import {
   RULES_PATH,
   seedSnapshot,
 } from './fixture.js';
+import { countLost, trackSystem } from './tally.js';
 
 /**
  * The whole system against the emulator: the intake, fan-out and worker as their
@@ -130,6 +131,14 @@ export interface ResilienceSystem {
   resetRecordings(): void;
   close(): Promise<void>;
 }
+
+/** Records the worker logged as failed but did not report in `batchItemFailures`: acknowledged, so lost. */
+const acknowledgedFailures = (entries: RecordingLogger['entries'], failedIds: ReadonlySet<string>): number =>
+  entries.filter((e) => {
+    if (e.message !== 'Reconcile failed') return false;
+    const messageId = (e.attributes[0] as { messageId?: unknown } | undefined)?.messageId;
+    return typeof messageId === 'string' && !failedIds.has(messageId);
+  }).length;
 
 const CONTEXT = {
   functionName: 'idc-lifecycle-worker',
@@ -255,9 +264,11 @@ export const startSystem = async (options: SystemOptions = {}): Promise<Resilien
   const deliver = async (target: WorkerInstance = worker, batchSize = 10): Promise<Delivery> => {
     const records = queue.receive(batchSize);
     if (records.length === 0) return { records, failedIds: new Set() };
+    const logged = logger.entries.length;
     try {
       const response = await target.handle(records);
       const failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+      countLost(system, acknowledgedFailures(logger.entries.slice(logged), failedIds));
       queue.complete(records, failedIds);
       return { records, failedIds };
     } catch (thrown) {
@@ -331,6 +342,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<Resilien
     },
   };
 
+  trackSystem(system);
   if (options.converged) {
     await system.fanout({ 'idc-lifecycle': 'sweep', executionId: 'converge-before-scenario' });
     await system.drain();
