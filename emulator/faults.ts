@@ -37,22 +37,36 @@ export const seededRandom = (seed: number): (() => number) => {
 export interface FaultInjector {
   /** Throws the injected error for this call, if any; consumes scripted counts and random draws. */
   check(family: FaultFamily, operation: string): void;
+  /** The scripted answer for this call, if any (consumed); `undefined` lets the operation answer. */
+  answer(operation: string): Readonly<Record<string, unknown>> | undefined;
   /** Whether assignment requests on this account are configured to end `FAILED`. */
   failsAssignmentsOn(accountId: string): boolean;
   configure(options: FaultOptions): void;
 }
 
-const injected = (code: string, operation: string, status?: number): AwsServiceError =>
+const injected = (
+  code: string,
+  operation: string,
+  status?: number,
+  fields?: Readonly<Record<string, unknown>>,
+): AwsServiceError =>
   new AwsServiceError(code, `Injected fault for ${operation} (emulator)`, {
     status: status ?? defaultStatus(code),
     origin: 'fault',
-    fields: code === 'ThrottlingException' ? { RetryAfterSeconds: 1 } : {},
+    fields: { ...(code === 'ThrottlingException' ? { RetryAfterSeconds: 1 } : {}), ...fields },
   });
 
 export const createFaultInjector = (initial: FaultOptions = {}): FaultInjector => {
   let rate = 0;
   let random = seededRandom(1);
-  let scripted: { operation: string; error: string; status?: number; remaining: number }[] = [];
+  let scripted: {
+    operation: string;
+    error: string;
+    status?: number;
+    fields?: Readonly<Record<string, unknown>>;
+    remaining: number;
+  }[] = [];
+  let answers: { operation: string; answer: Readonly<Record<string, unknown>>; remaining: number }[] = [];
   let failingAccounts = new Set<string>();
   let rateFamilies = new Set<FaultFamily>(DEFAULT_RATE_FAMILIES);
 
@@ -65,8 +79,10 @@ export const createFaultInjector = (initial: FaultOptions = {}): FaultInjector =
       operation: fault.operation,
       error: fault.error,
       ...(fault.status === undefined ? {} : { status: fault.status }),
+      ...(fault.fields === undefined ? {} : { fields: fault.fields }),
       remaining: fault.count,
     }));
+    answers = (options.answers ?? []).map((a) => ({ operation: a.operation, answer: a.answer, remaining: a.count }));
     failingAccounts = new Set(options.failAssignmentsOnAccounts ?? []);
     rateFamilies = new Set(options.rateFamilies ?? DEFAULT_RATE_FAMILIES);
   };
@@ -75,11 +91,17 @@ export const createFaultInjector = (initial: FaultOptions = {}): FaultInjector =
   return {
     configure,
     failsAssignmentsOn: (accountId) => failingAccounts.has(accountId),
+    answer: (operation) => {
+      const scriptedAnswer = answers.find((a) => a.operation === operation && a.remaining > 0);
+      if (scriptedAnswer === undefined) return undefined;
+      scriptedAnswer.remaining -= 1;
+      return scriptedAnswer.answer;
+    },
     check: (family, operation) => {
       const script = scripted.find((fault) => fault.operation === operation && fault.remaining > 0);
       if (script !== undefined) {
         script.remaining -= 1;
-        throw injected(script.error, operation, script.status);
+        throw injected(script.error, operation, script.status, script.fields);
       }
       if (rate > 0 && rateFamilies.has(family) && random() < rate) {
         const choices = RANDOM_ERRORS[family];

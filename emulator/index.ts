@@ -22,6 +22,7 @@ export type {
   EmulatorWorld,
   FaultOptions,
   RunningEmulator,
+  ScriptedAnswer,
   ScriptedFault,
 } from './types.js';
 
@@ -84,6 +85,7 @@ export const startEmulator = async (options: EmulatorOptions): Promise<RunningEm
     ],
     stats,
     onInternalError,
+    scriptedAnswer: (operation) => faults.answer(operation),
     beforeCall: (family, operation) => {
       requests.advance(clock.now());
       faults.check(family, operation);

@@ -73,6 +73,8 @@ export interface DispatcherOptions {
   readonly stats: StatsRecorder;
   /** Runs after the call is counted and before the operation: lands due work, injects faults, takes quota. */
   readonly beforeCall: (family: ServiceFamily, operation: string) => void;
+  /** A scripted answer that replaces the operation's, if any. */
+  readonly scriptedAnswer?: (operation: string) => unknown;
   /** Receives errors that are emulator bugs rather than modeled AWS errors. */
   readonly onInternalError: (error: unknown) => void;
 }
@@ -119,7 +121,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
         (message) => new AwsServiceError(VALIDATION_CODE[service.family], message),
       );
       options.beforeCall(service.family, operationName);
-      const output = operation(input);
+      const output = options.scriptedAnswer?.(operationName) ?? operation(input);
       if (service.targetPrefix === SNS_PREFIX) return queryResponse(operationName, output);
       return {
         status: 200,

@@ -14,6 +14,18 @@ export interface ScriptedFault {
   readonly count: number;
   /** HTTP status to answer with (default: 400, or 500 for `InternalServerException`/`ServiceUnavailable`). */
   readonly status?: number;
+  /** Members of the modeled error shape, e.g. `{ ResourceType: 'USER', ResourceId: '…' }` for Identity Store. */
+  readonly fields?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A scripted answer: the next `count` calls of `operation` succeed with `answer` instead of what
+ * the world holds (a short, empty or inconsistent answer, as a real service sometimes gives).
+ */
+export interface ScriptedAnswer {
+  readonly operation: string;
+  readonly answer: Readonly<Record<string, unknown>>;
+  readonly count: number;
 }
 
 export interface FaultOptions {
@@ -27,6 +39,7 @@ export interface FaultOptions {
   /** Deterministic seed for the random faults. */
   readonly seed?: number;
   readonly scripted?: readonly ScriptedFault[];
+  readonly answers?: readonly ScriptedAnswer[];
   /** Assignment requests whose status should end `FAILED` with this reason (matched by account id). */
   readonly failAssignmentsOnAccounts?: readonly string[];
 }

@@ -1,4 +1,4 @@
-import { ListRootsCommand, TooManyRequestsException } from '@aws-sdk/client-organizations';
+import { ListParentsCommand, ListRootsCommand, TooManyRequestsException } from '@aws-sdk/client-organizations';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import {
   AccessDeniedException,
@@ -105,6 +105,39 @@ describe('emulator fault injection', () => {
     expect(first).toBeInstanceOf(TooManyRequestsException);
     expect(Roots).toHaveLength(1);
     expect(emulator.stats().faultsInjected).toBe(1);
+  });
+
+  it('answers a scripted fault with the members of the error shape it is given', async () => {
+    const { clients } = await start({
+      faults: {
+        scripted: [
+          {
+            operation: 'ListRoots',
+            error: 'AccessDeniedException',
+            count: 1,
+            fields: { Reason: 'scripted' },
+          },
+        ],
+      },
+    });
+
+    const error = await rejectionOf(clients.organizations.send(new ListRootsCommand({})));
+
+    expect(error).toMatchObject({ name: 'AccessDeniedException', Reason: 'scripted' });
+  });
+
+  it('answers a scripted answer in place of the world for the next calls, then the world again', async () => {
+    const { emulator, clients } = await start({
+      faults: { answers: [{ operation: 'ListParents', answer: { Parents: [] }, count: 1 }] },
+    });
+    const input = { ChildId: PROD_ACCOUNTS[0] ?? '' };
+
+    const scripted = await clients.organizations.send(new ListParentsCommand(input));
+    const real = await clients.organizations.send(new ListParentsCommand(input));
+
+    expect(scripted.Parents).toEqual([]);
+    expect(real.Parents).toHaveLength(1);
+    expect(emulator.stats().calls.ListParents).toBe(2);
   });
 
   it('leaves Organizations out of random faults unless rateFamilies names it', async () => {
