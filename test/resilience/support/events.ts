@@ -46,7 +46,7 @@ export const moveAccount = (id: string, accountId: string, sourceParentId: strin
     responseElements: null,
   });
 
-export const closeAccountResult = (id: string, accountId: string) =>
+export const closeAccountResult = (id: string, accountId: string, state: 'SUCCEEDED' | 'FAILED' = 'SUCCEEDED') =>
   cloudTrail(
     id,
     'organizations.amazonaws.com',
@@ -54,10 +54,23 @@ export const closeAccountResult = (id: string, accountId: string) =>
     {
       requestParameters: null,
       responseElements: null,
-      serviceEventDetails: { closeAccountStatus: { accountId, state: 'SUCCEEDED' } },
+      serviceEventDetails: { closeAccountStatus: { accountId, state } },
     },
     'AwsServiceEvent',
   );
+
+/** The API call that starts a closure; CloseAccountResult ends it. */
+export const closeAccount = (id: string, accountId: string) =>
+  cloudTrail(id, 'organizations.amazonaws.com', 'CloseAccount', {
+    requestParameters: { accountId },
+    responseElements: null,
+  });
+
+export const removeAccountFromOrganization = (id: string, accountId: string) =>
+  cloudTrail(id, 'organizations.amazonaws.com', 'RemoveAccountFromOrganization', {
+    requestParameters: { accountId },
+    responseElements: null,
+  });
 
 /** An Identity Store API call about one user (CreateUser, UpdateUser, DeleteUser, …). */
 export const userEvent = (id: string, eventName: string, userId: string) =>
