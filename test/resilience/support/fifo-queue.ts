@@ -33,6 +33,17 @@ export class InMemoryFifoQueue {
 
   constructor(readonly maxReceiveCount = MAX_RECEIVE_COUNT) {}
 
+  /** Sends left before the sender is cut off (its invocation timed out); `undefined`: never. */
+  #sendsBeforeCutOff: number | undefined;
+
+  /**
+   * Lets `sends` more `SendMessageBatch` calls through, then fails the next one as a Lambda
+   * timeout would end the sender half-way through enqueuing; later calls go through again.
+   */
+  cutOffAfter(sends: number): void {
+    this.#sendsBeforeCutOff = sends;
+  }
+
   /** The client to hand to `SqsWorkQueue`; it understands `SendMessageBatch` only. */
   readonly client: Pick<SQSClient, 'send'> = {
     send: (async (command: unknown) => {
@@ -44,6 +55,13 @@ export class InMemoryFifoQueue {
         return { $metadata: {} };
       }
       if (!(command instanceof SendMessageBatchCommand)) throw new Error('the test queue only takes SendMessageBatch');
+      if (this.#sendsBeforeCutOff !== undefined) {
+        if (this.#sendsBeforeCutOff === 0) {
+          this.#sendsBeforeCutOff = undefined;
+          throw new Error('Task timed out (the sender was cut off half-way through enqueuing)');
+        }
+        this.#sendsBeforeCutOff -= 1;
+      }
       const successful = [];
       for (const entry of command.input.Entries ?? []) {
         const deduplicationId = entry.MessageDeduplicationId ?? '';
