@@ -6,6 +6,7 @@ import { type ApiCallsRow, benchApiCalls, printApiCalls } from './api-calls.js';
 import { benchCliStart, type CliStartResult, formatCliStartTable } from './cli-start.js';
 import { benchColdStart, type ColdStartResult, formatColdStartTable } from './cold-start.js';
 import { benchConcurrentCreates, type ConcurrentCreatesResult, printConcurrentCreates } from './concurrent-creates.js';
+import { benchMemory, MEMORY_ACCOUNTS, type MemoryRow, printMemory } from './memory.js';
 import {
   benchEventLatency,
   benchOrgRuns,
@@ -19,8 +20,8 @@ import { printTable } from './support/table.js';
 import { benchThroughput, printThroughput, type ThroughputResult } from './throughput.js';
 
 /**
- * `npm run bench`: planning CPU time, cold start, CLI start-up, API calls per event and throughput against the
- * Identity Center floor. Prints one table per section and writes `bench/results.json`.
+ * `npm run bench`: planning CPU time, cold start, CLI start-up, API calls per event, throughput against the
+ * Identity Center floor, and heap at 10,000 accounts. Prints one table per section and writes `bench/results.json`.
  */
 
 export interface BenchResults {
@@ -35,6 +36,7 @@ export interface BenchResults {
   readonly concurrentCreates: ConcurrentCreatesResult;
   readonly coldStart: readonly ColdStartResult[];
   readonly cliStart: CliStartResult;
+  readonly memory: readonly MemoryRow[];
   /** Wall-clock seconds each section took. */
   readonly durationsSeconds: Readonly<Record<string, number>>;
 }
@@ -100,6 +102,10 @@ section('Event latency (CreateAccountResult → last assignment SUCCEEDED, event
 const eventLatency = await timed(durations, 'eventLatency', () => benchEventLatency());
 printEventLatency(eventLatency);
 
+section(`Heap of the fan-out and the worker (${MEMORY_ACCOUNTS.toLocaleString('en')} accounts, in-process emulator)`);
+const memory = await timed(durations, 'memory', benchMemory);
+printMemory(memory);
+
 const results: BenchResults = {
   date: new Date().toISOString(),
   machine: { node: process.version, cpus: cpus().length, platform: `${process.platform}-${process.arch}` },
@@ -111,6 +117,7 @@ const results: BenchResults = {
   concurrentCreates,
   coldStart,
   cliStart,
+  memory,
   durationsSeconds: durations,
 };
 await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
