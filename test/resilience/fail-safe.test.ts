@@ -259,7 +259,7 @@ describe('resilience: accounts on their way out', () => {
   );
 });
 
-describe('resilience: offboarding and the sweep under Organizations faults', () => {
+describe('resilience: offboarding and the sweep under Organizations, EventBridge and SNS faults', () => {
   it('offboards a deleted user without one Organizations call while Organizations throttles every call', async () => {
     // Prepare
     const s = await startConverged();
@@ -295,6 +295,41 @@ describe('resilience: offboarding and the sweep under Organizations faults', () 
     expect(queuedWhileFailing).toBe(0);
     expect(recovered.delivered).toBe(true);
     expect(s.writes).toEqual([]);
+    expect(remainingDrift(s.snapshot())).toEqual(CONVERGED);
+  });
+
+  it('retries an offboarding whose events EventBridge throttles, and announces it once it is through', async () => {
+    // Prepare: more throttles than the SDK's three attempts absorb.
+    const s = await startConverged();
+    s.emulator.setFaults({ scripted: [{ operation: 'PutEvents', error: 'ThrottlingException', count: 4 }] });
+    s.emulator.world.deleteUser(ALICE);
+
+    // Act
+    await s.intake(userEvent('delete-1', 'DeleteUser', ALICE));
+    const deliveries = await s.drain();
+
+    // Assess: the first reconcile revoked and failed on publishing; the retry found nothing left.
+    expect(deliveries.map((d) => d.failedIds.size)).toEqual([1, 0]);
+    expect(heldBy(s, ALICE)).toEqual([]);
+    expect(s.publisher.ofType('Offboarding Completed')).toHaveLength(1);
+    expect(s.emulator.outbox().events.filter((e) => e.detailType === 'Offboarding Completed')).toHaveLength(1);
+  });
+
+  it('retries a sweep whose rejection notice SNS fails, and enqueues the sweep once it is through', async () => {
+    // Prepare
+    const s = await startConverged();
+    s.emulator.world.putParameter(WORKLOADS_DOCUMENT, 'version: 1\nassignments: [{ id: x, oops: true }]\n');
+    s.emulator.setFaults({ scripted: [{ operation: 'Publish', error: 'InternalError', count: 3 }] });
+
+    // Act
+    const sweep = await s.invoke('fanout', parameterChange('ssm-update-1', WORKLOADS_DOCUMENT, 'Update'));
+    await s.drain();
+
+    // Assess
+    expect(sweep.errors).toHaveLength(1);
+    expect(sweep.delivered).toBe(true);
+    expect(s.emulator.outbox().messages.map((m) => m.subject)).toContain('idc-lifecycle: rules document rejected');
+    expect(deletes(s)).toEqual([]);
     expect(remainingDrift(s.snapshot())).toEqual(CONVERGED);
   });
 

@@ -132,6 +132,22 @@ export interface ResilienceSystem {
   close(): Promise<void>;
 }
 
+/**
+ * Events and summaries go to the emulator's EventBridge and SNS first (where faults can be
+ * injected, as for any other service), and are recorded once they were accepted.
+ */
+const throughEmulator = <C extends { send(command: never): Promise<unknown> }>(
+  real: C,
+  recording: { send(command: never): Promise<unknown> },
+): C =>
+  ({
+    send: async (command: never) => {
+      const output = await real.send(command);
+      await recording.send(command);
+      return output;
+    },
+  }) as unknown as C;
+
 /** Records the worker logged as failed but did not report in `batchItemFailures`: acknowledged, so lost. */
 const acknowledgedFailures = (entries: RecordingLogger['entries'], failedIds: ReadonlySet<string>): number =>
   entries.filter((e) => {
@@ -241,7 +257,13 @@ export const startSystem = async (options: SystemOptions = {}): Promise<Resilien
     } as unknown as Pick<SSOAdminClient, 'send'>;
     // Composed as the Lambda entry composes it; the config names the instance, so nothing is read here.
     const composed = composeWorker(
-      { ...clients, ...standIns, ssoAdminWrites },
+      {
+        ...clients,
+        ...standIns,
+        eventBridge: throughEmulator(clients.eventBridge, standIns.eventBridge),
+        sns: throughEmulator(clients.sns, standIns.sns),
+        ssoAdminWrites,
+      },
       workerConfig,
       { clock: time.clock, sleep },
       telemetry,
@@ -258,7 +280,18 @@ export const startSystem = async (options: SystemOptions = {}): Promise<Resilien
   };
 
   const intakeHandler = composeIntake(standIns, loadConfig('intake', env), telemetry).handler;
-  const fanoutHandler = (await composeFanout({ ...fanoutClients, ...standIns }, fanoutConfig, telemetry)).handler;
+  const fanoutHandler = (
+    await composeFanout(
+      {
+        ...fanoutClients,
+        ...standIns,
+        eventBridge: throughEmulator(fanoutClients.eventBridge, standIns.eventBridge),
+        sns: throughEmulator(fanoutClients.sns, standIns.sns),
+      },
+      fanoutConfig,
+      telemetry,
+    )
+  ).handler;
   const worker = startWorker();
 
   const deliver = async (target: WorkerInstance = worker, batchSize = 10): Promise<Delivery> => {
