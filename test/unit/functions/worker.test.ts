@@ -243,4 +243,16 @@ describe('worker handler', () => {
     // Assess
     expect(metrics.total('ReconcileBlocked')).toBe(1);
   });
+
+  it('counts RulesRejected for every record reconciled while a rules document is rejected', async () => {
+    // Prepare
+    const { rules, metrics, handler } = setup();
+    rules.set(storyRules(), [{ document: '/idc-lifecycle/rules/workloads', message: 'invalid', fallbackVersion: 2 }]);
+
+    // Act
+    await handler({ Records: [record(account(PROD)), record(account(SHARED))] }, context);
+
+    // Assess
+    expect(metrics.total('RulesRejected')).toBe(2);
+  });
 });
