@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadScopeView } from '../../../shared/domain/reconcile/load-scope-view.js';
+import { loadPrincipalRemovalView, loadScopeView } from '../../../shared/domain/reconcile/load-scope-view.js';
 import { ruleNeeds } from '../../../shared/domain/reconcile/rule-needs.js';
 import { makeRuleSet } from '../../support/fakes/index.js';
 import { MANAGEMENT, PROD, storyOrganization, storyRules, USER } from './world.js';
@@ -77,5 +77,26 @@ describe('loadScopeView', () => {
 
     // Assess
     expect(view.accounts).toHaveLength(org.state.accounts.length);
+  });
+});
+
+describe('loadPrincipalRemovalView', () => {
+  it('holds the permission sets and the protected principals, and no account, OU or other principal', async () => {
+    // Prepare
+    const org = storyOrganization();
+    const deps = { identityStore: org, ssoAdmin: org, managementAccountId: MANAGEMENT };
+    const ruleSet = storyRules({ protected: { principals: [{ group: 'BreakGlass' }, { user: 'carol@example.com' }] } });
+
+    // Act
+    const view = await loadPrincipalRemovalView(deps, { ruleSet });
+
+    // Assess
+    expect(view.accounts).toEqual([]);
+    expect(view.organizationalUnits).toEqual([]);
+    expect(view.permissionSets).toHaveLength(org.state.permissionSets.length);
+    expect(view.groups.map((g) => g.displayName)).toEqual(['BreakGlass']);
+    expect(view.users.map((u) => u.id)).toEqual([USER.carol]);
+    expect(org.callsOf('listAccounts')).toEqual([]);
+    expect(org.callsOf('listOrganizationalUnits')).toEqual([]);
   });
 });
