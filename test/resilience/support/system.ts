@@ -148,13 +148,25 @@ const throughEmulator = <C extends { send(command: never): Promise<unknown> }>(
     },
   }) as unknown as C;
 
-/** Records the worker logged as failed but did not report in `batchItemFailures`: acknowledged, so lost. */
-const acknowledgedFailures = (entries: RecordingLogger['entries'], failedIds: ReadonlySet<string>): number =>
-  entries.filter((e) => {
-    if (e.message !== 'Reconcile failed') return false;
+/**
+ * Records of this delivery that the worker logged as failed but did not report in
+ * `batchItemFailures`: acknowledged, so lost. Other environments log into the same recording at
+ * the same time, so only this delivery's records count.
+ */
+const acknowledgedFailures = (
+  entries: RecordingLogger['entries'],
+  records: readonly SQSRecord[],
+  failedIds: ReadonlySet<string>,
+): number => {
+  const delivered = new Set(records.map((r) => r.messageId));
+  const lost = new Set<string>();
+  for (const e of entries) {
+    if (e.message !== 'Reconcile failed') continue;
     const messageId = (e.attributes[0] as { messageId?: unknown } | undefined)?.messageId;
-    return typeof messageId === 'string' && !failedIds.has(messageId);
-  }).length;
+    if (typeof messageId === 'string' && delivered.has(messageId) && !failedIds.has(messageId)) lost.add(messageId);
+  }
+  return lost.size;
+};
 
 const CONTEXT = {
   functionName: 'idc-lifecycle-worker',
@@ -301,7 +313,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<Resilien
     try {
       const response = await target.handle(records);
       const failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-      countLost(system, acknowledgedFailures(logger.entries.slice(logged), failedIds));
+      countLost(system, acknowledgedFailures(logger.entries.slice(logged), records, failedIds));
       queue.complete(records, failedIds);
       return { records, failedIds };
     } catch (thrown) {
