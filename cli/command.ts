@@ -2,6 +2,7 @@ import {
   type Command,
   type CommandUnknownOpts,
   InvalidArgumentError,
+  Option,
   type OptionValues,
 } from '@commander-js/extra-typings';
 import type { CommandContext } from './context.js';
@@ -62,6 +63,40 @@ export const addAwsOptions = <A extends unknown[], O extends OptionValues, G ext
       '--endpoint-url <url>',
       'send every AWS call to this endpoint, e.g. the local emulator (default: AWS_ENDPOINT_URL or AWS)',
     );
+
+/**
+ * Where a read-only command takes the organization from: `--snapshot <file>` or `--live`, exactly
+ * one (the action checks that one is given). `use` finishes both descriptions: `'plan against'`
+ * reads "organization snapshot to plan against" and "export the live organization (read-only) and
+ * plan against it".
+ */
+export const addOrganizationSourceOptions = <A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+  use: string,
+) =>
+  command
+    .addOption(new Option('--snapshot <file>', `organization snapshot to ${use}`).conflicts('live'))
+    .addOption(new Option('--live', `export the live organization (read-only) and ${use} it`));
+
+/**
+ * Options shared by every command that reads the live organization: where its Identity Center
+ * instance and management account are (each discovered unless given), then the AWS options.
+ * `when` prefixes their descriptions for a command that reads it only with `--live`.
+ */
+export const addLiveOptions = <A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+  when: 'with --live: ' | '' = '',
+) =>
+  addAwsOptions(
+    command
+      .option('--instance-arn <arn>', `${when}Identity Center instance (default: discovered)`)
+      .option('--identity-store-id <id>', `${when}identity store (default: discovered)`)
+      .option(
+        '--management-account-id <id>',
+        `${when}management account (default: DescribeOrganization)`,
+        parseAccountId,
+      ),
+  );
 
 /** One example of a command line and what it does, for the `Examples:` section of a verb's help. */
 export interface Example {

@@ -1,6 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import {
-  addAwsOptions,
+  addLiveOptions,
+  addOrganizationSourceOptions,
   type CliCommand,
   examplesHelp,
   type OptionsOf,
@@ -9,14 +10,15 @@ import {
 } from '../command.js';
 
 const define = () =>
-  addAwsOptions(
-    new Command('explain')
-      .description(
-        'explain access: every assignment of a user (directly or through its groups), a group or an account, and the rules that want it',
-      )
-      .requiredOption('--rules <files...>', 'rules documents (YAML or JSON), merged into one rule set')
-      .addOption(new Option('--snapshot <file>', 'organization snapshot to explain against').conflicts('live'))
-      .addOption(new Option('--live', 'export the live organization (read-only) and explain against it'))
+  addLiveOptions(
+    addOrganizationSourceOptions(
+      new Command('explain')
+        .description(
+          'explain access: every assignment of a user (directly or through its groups), a group or an account, and the rules that want it',
+        )
+        .requiredOption('--rules <files...>', 'rules documents (YAML or JSON), merged into one rule set'),
+      'explain against',
+    )
       .option('--user <userName>', 'explain this user (Identity Store UserName)')
       .option('--group <displayName>', 'explain this group (Identity Store DisplayName)')
       .option('--account <id>', 'explain every assignment on this account', parseAccountId)
@@ -25,14 +27,8 @@ const define = () =>
         '--at <time>',
         'explain as of this moment for time-bound rules (ISO 8601 with a time zone; default: now)',
         parseInstant,
-      )
-      .option('--instance-arn <arn>', 'with --live: Identity Center instance (default: discovered)')
-      .option('--identity-store-id <id>', 'with --live: identity store (default: discovered)')
-      .option(
-        '--management-account-id <id>',
-        'with --live: management account (default: DescribeOrganization)',
-        parseAccountId,
       ),
+    'with --live: ',
   ).addHelpText(
     'after',
     examplesHelp([

@@ -1,13 +1,22 @@
-import { Command, Option } from '@commander-js/extra-typings';
-import { addAwsOptions, type CliCommand, collect, examplesHelp, type OptionsOf, parseAccountId } from '../command.js';
+import { Command } from '@commander-js/extra-typings';
+import {
+  addLiveOptions,
+  addOrganizationSourceOptions,
+  type CliCommand,
+  collect,
+  examplesHelp,
+  type OptionsOf,
+  parseAccountId,
+} from '../command.js';
 
 const define = () =>
-  addAwsOptions(
-    new Command('import')
-      .description("adopt an existing organization: write draft rules that reproduce today's assignments")
-      .requiredOption('--out <dir>', 'directory for the rules documents (settings.yaml, adopted-NN.yaml)')
-      .addOption(new Option('--snapshot <file>', 'organization snapshot to import from').conflicts('live'))
-      .addOption(new Option('--live', 'export the live organization (read-only) and import from it'))
+  addLiveOptions(
+    addOrganizationSourceOptions(
+      new Command('import')
+        .description("adopt an existing organization: write draft rules that reproduce today's assignments")
+        .requiredOption('--out <dir>', 'directory for the rules documents (settings.yaml, adopted-NN.yaml)'),
+      'import from',
+    )
       .option('--permission-set <name>', 'adopt only this permission set (repeatable; default: all)', collect)
       .option('--exclude-permission-set <name>', 'never adopt this permission set (repeatable)', collect)
       .option('--protect-group <displayName>', 'write this group into settings.protected (repeatable)', collect)
@@ -17,14 +26,8 @@ const define = () =>
         'write this account into settings.protected (repeatable)',
         (v: string, prev?: string[]) => collect(parseAccountId(v), prev),
       )
-      .option('--force', 'replace an earlier import in --out')
-      .option('--instance-arn <arn>', 'with --live: Identity Center instance (default: discovered)')
-      .option('--identity-store-id <id>', 'with --live: identity store (default: discovered)')
-      .option(
-        '--management-account-id <id>',
-        'with --live: management account (default: DescribeOrganization)',
-        parseAccountId,
-      ),
+      .option('--force', 'replace an earlier import in --out'),
+    'with --live: ',
   ).addHelpText(
     'after',
     examplesHelp([

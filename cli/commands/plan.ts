@@ -1,6 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import {
-  addAwsOptions,
+  addLiveOptions,
+  addOrganizationSourceOptions,
   type CliCommand,
   collect,
   examplesHelp,
@@ -10,12 +11,13 @@ import {
 } from '../command.js';
 
 const define = () =>
-  addAwsOptions(
-    new Command('plan')
-      .description('show what reconciliation would change (read-only), from a snapshot or the live organization')
-      .requiredOption('--rules <files...>', 'rules documents (YAML or JSON), merged into one rule set')
-      .addOption(new Option('--snapshot <file>', 'organization snapshot to plan against').conflicts('live'))
-      .addOption(new Option('--live', 'export the live organization (read-only) and plan against it'))
+  addLiveOptions(
+    addOrganizationSourceOptions(
+      new Command('plan')
+        .description('show what reconciliation would change (read-only), from a snapshot or the live organization')
+        .requiredOption('--rules <files...>', 'rules documents (YAML or JSON), merged into one rule set'),
+      'plan against',
+    )
       .option(
         '--account <id>',
         'only plan this account (repeatable); leaves membership changes out',
@@ -26,14 +28,8 @@ const define = () =>
         '--at <time>',
         'plan as of this moment for time-bound rules (ISO 8601 with a time zone; default: now)',
         parseInstant,
-      )
-      .option('--instance-arn <arn>', 'with --live: Identity Center instance (default: discovered)')
-      .option('--identity-store-id <id>', 'with --live: identity store (default: discovered)')
-      .option(
-        '--management-account-id <id>',
-        'with --live: management account (default: DescribeOrganization)',
-        parseAccountId,
       ),
+    'with --live: ',
   ).addHelpText(
     'after',
     examplesHelp([

@@ -1,14 +1,11 @@
 import { Command } from '@commander-js/extra-typings';
-import { addAwsOptions, type CliCommand, examplesHelp, type OptionsOf, parseAccountId } from '../command.js';
+import { addLiveOptions, type CliCommand, examplesHelp, type OptionsOf } from '../command.js';
 
 const define = () =>
-  addAwsOptions(
+  addLiveOptions(
     new Command('snapshot')
       .description('export the live organization and Identity Center (read-only) into a snapshot file')
-      .requiredOption('--out <file>', 'where to write the snapshot (JSON)')
-      .option('--instance-arn <arn>', 'Identity Center instance (default: discovered)')
-      .option('--identity-store-id <id>', 'identity store (default: discovered)')
-      .option('--management-account-id <id>', 'management account (default: DescribeOrganization)', parseAccountId),
+      .requiredOption('--out <file>', 'where to write the snapshot (JSON)'),
   ).addHelpText(
     'after',
     examplesHelp([
