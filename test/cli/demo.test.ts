@@ -30,5 +30,7 @@ describe('idc-lifecycle demo', () => {
     expect(text).toMatch(/^Done: 10 events in [\d.]+ s;/m);
     expect(text).toContain(`${DEMO_STEPS.length + 1}. Why does Omar have access? (idc-lifecycle explain)`);
     expect(text).toMatch(/^ {3}sandbox-bob +AdministratorAccess +via Developers +wanted +rules: sandbox-developers$/m);
-  });
+    // Ten events through the emulator in a child process: about 8 s on an idle machine, so the
+    // suite's 30 s default is too close on a loaded one.
+  }, 120_000);
 });
