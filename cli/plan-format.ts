@@ -1,5 +1,5 @@
 import type { OrganizationView } from '../shared/domain/model.js';
-import type { Plan, PlannedCreate, PlannedDelete } from '../shared/domain/plan-types.js';
+import type { HeldChange, Plan, PlannedCreate, PlannedDelete } from '../shared/domain/plan-types.js';
 import type { Colors } from './context.js';
 
 /**
@@ -29,7 +29,23 @@ export const planJson = (plan: Plan): Plan => ({
     add: plan.memberships.add.map((m) => ({ groupId: m.groupId, userId: m.userId, ruleIds: [...m.ruleIds] })),
     remove: plan.memberships.remove.map((m) => ({ groupId: m.groupId, userId: m.userId, reason: m.reason })),
   },
-  blocked: plan.blocked.map((b) => ({ reason: b.reason, wouldDelete: b.wouldDelete })),
+  blocked: plan.blocked.map((b) => ({
+    reason: b.reason,
+    wouldDelete: b.wouldDelete,
+    changes: b.changes.map((c) =>
+      'accountId' in c
+        ? {
+            accountId: c.accountId,
+            permissionSetArn: c.permissionSetArn,
+            permissionSetName: c.permissionSetName,
+            principalType: c.principalType,
+            principalId: c.principalId,
+            principalName: c.principalName,
+            reason: c.reason,
+          }
+        : { groupId: c.groupId, userId: c.userId, reason: c.reason },
+    ),
+  })),
   errors: plan.errors.map((e) => ({ ruleId: e.ruleId, message: e.message })),
 });
 
@@ -44,6 +60,18 @@ export const ouPath = (view: Pick<OrganizationView, 'organizationalUnits'>, ouId
     current = byId.get(current.parentId);
   }
   return `/${names.join('/')}`;
+};
+
+// A table is read by a person; the JSON form carries every held change for machines.
+const MAX_HELD_LISTED = 20;
+
+const heldText = (change: HeldChange, view: Pick<OrganizationView, 'groups' | 'users'>): string => {
+  if ('accountId' in change) {
+    return `${change.accountId}  ${change.permissionSetName}  ${change.principalType} ${change.principalName}  (${change.reason})`;
+  }
+  const group = view.groups.find((g) => g.id === change.groupId)?.displayName ?? change.groupId;
+  const user = view.users.find((u) => u.id === change.userId)?.userName ?? change.userId;
+  return `${user} from ${group}  (${change.reason})`;
 };
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
@@ -145,6 +173,10 @@ export const formatPlanTable = (plan: Plan, view: OrganizationView, c: Colors): 
       lines.push(
         `  ${c.yellow('!')} ${b.reason} ${c.dim(`(${plural(b.wouldDelete, 'revocation', 'revocations')} held back)`)}`,
       );
+      for (const change of b.changes.slice(0, MAX_HELD_LISTED)) lines.push(`      ${c.dim(heldText(change, view))}`);
+      if (b.changes.length > MAX_HELD_LISTED) {
+        lines.push(`      ${c.dim(`… and ${b.changes.length - MAX_HELD_LISTED} more (--format json lists all)`)}`);
+      }
     }
     lines.push('');
   }

@@ -1,5 +1,7 @@
-import { plan as computePlan } from '../../shared/domain/plan.js';
+import { evaluate } from '../../shared/domain/evaluate.js';
+import { plan as computePlan, countOrganizationTotals } from '../../shared/domain/plan.js';
 import type { Plan } from '../../shared/domain/plan-types.js';
+import { planOrganizationRun } from '../../shared/domain/runs/organization-run.js';
 import { type Snapshot, snapshotAssignments, snapshotView } from '../../shared/domain/snapshot.js';
 import { evaluationTime } from '../command.js';
 import type { PlanOptions } from '../commands/plan.js';
@@ -38,14 +40,27 @@ export const planCommandAction = async (ctx: CommandContext, options: PlanOption
   if (unknown.length > 0) {
     throw new CliUsageError(`--account ${unknown.join(', ')}: no such account in the organization`);
   }
-  const result: Plan = computePlan({
-    ruleSet,
-    view,
-    actualAssignments: snapshotAssignments(snapshot),
-    actualMemberships: snapshot.groupMemberships,
-    ...(options.account === undefined ? {} : { accountIds: new Set(options.account) }),
-    now: evaluationTime(ctx, options.at),
-  });
+  const actualAssignments = snapshotAssignments(snapshot);
+  const actualMemberships = snapshot.groupMemberships;
+  const now = evaluationTime(ctx, options.at);
+  // Without --account this is exactly the organization-wide run the deployed fan-out plans; with
+  // it, the reconcile an event about those accounts runs, guarded against the organization's totals.
+  const result: Plan =
+    options.account === undefined
+      ? planOrganizationRun({ ruleSet, view, actualAssignments, actualMemberships, now }).plan
+      : computePlan({
+          ruleSet,
+          view,
+          actualAssignments,
+          actualMemberships,
+          accountIds: new Set(options.account),
+          organizationTotals: countOrganizationTotals(
+            evaluate(ruleSet, view, { now }),
+            actualAssignments,
+            actualMemberships,
+          ),
+          now,
+        });
   if (options.format === 'json') {
     ctx.stdout.write(`${JSON.stringify(planJson(result), null, 2)}\n`);
   } else {

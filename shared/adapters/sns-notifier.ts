@@ -55,7 +55,14 @@ export const formatSummary = (summary: { readonly scope: string; readonly plan: 
     ),
     ...section(
       'Blocked',
-      plan.blocked.map((b) => `  ! ${b.reason} (${b.wouldDelete} revocation(s) held back)`),
+      plan.blocked.flatMap((b) => [
+        `  ! ${b.reason} (${b.wouldDelete} revocation(s) held back)`,
+        ...b.changes.map((c) =>
+          'accountId' in c
+            ? `      ${c.permissionSetName} for ${c.principalType} ${c.principalName} (${c.principalId}) on ${c.accountId}: ${c.reason}`
+            : `      user ${c.userId} in group ${c.groupId}: ${c.reason}`,
+        ),
+      ]),
     ),
     ...section(
       'Errors',

@@ -18,12 +18,14 @@ export class EnqueueError extends Error {
 
 /**
  * The FIFO deduplication id of a work item: the same event naming the same scope is one message,
- * so EventBridge and Lambda redeliveries within SQS's five-minute window collapse. A SHA-256 hex
+ * so EventBridge and Lambda redeliveries within SQS's five-minute window collapse. A run's parts
+ * of one scope are distinct messages. A SHA-256 hex
  * digest is 64 characters, inside SQS's 128.
  */
 export const deduplicationId = (item: WorkItem): string =>
   createHash('sha256')
     .update(`${item.origin.eventId}\n${scopeKey(item.scope)}`)
+    .update(item.run === undefined ? '' : `\n${item.run.runId}\n${item.run.part ?? 0}`)
     .digest('hex');
 
 /**

@@ -62,15 +62,20 @@ export const planOffboarding = (input: OffboardingInput): Plan => {
   const blocked = [...assignments.plan.blocked];
   if (ruleSet.settings.offboarding.removeGroupMemberships) {
     const seen = new Set<string>();
-    let kept = 0;
+    const kept: PlannedMembershipRemove[] = [];
     for (const m of input.memberships) {
       if (m.userId !== user.id || seen.has(membershipKey(m))) continue;
       seen.add(membershipKey(m));
-      if (authority.protectedPrincipalKeys.has(principalKey('GROUP', m.groupId))) kept++;
-      else remove.push({ groupId: m.groupId, userId: m.userId, reason: input.reason });
+      const change = { groupId: m.groupId, userId: m.userId, reason: input.reason };
+      if (authority.protectedPrincipalKeys.has(principalKey('GROUP', m.groupId))) kept.push(change);
+      else remove.push(change);
     }
-    if (kept > 0) {
-      blocked.push({ reason: 'offboarding leaves memberships of protected groups in place', wouldDelete: kept });
+    if (kept.length > 0) {
+      blocked.push({
+        reason: 'offboarding leaves memberships of protected groups in place',
+        wouldDelete: kept.length,
+        changes: kept.sort(compareMemberships),
+      });
     }
   }
   return {
@@ -110,7 +115,11 @@ const isProtectedPrincipal = (
   return authority.unresolvedProtectedPrincipals.some((p) => p.startsWith(kind)) ? undefined : false;
 };
 
-const purgeAssignments = (
+/**
+ * The assignment part of offboarding one principal against an index and authority built once, so
+ * that an organization-wide run can offboard many principals without re-indexing the view.
+ */
+export const purgeAssignments = (
   index: ViewIndex,
   authority: Authority,
   ruleSet: RuleSet,
@@ -135,8 +144,9 @@ const purgeAssignments = (
       isProtected === true
         ? `${label} is a protected principal; its assignments are left in place`
         : `cannot tell whether ${label} is protected: protected principal(s) ${authority.unresolvedProtectedPrincipals.join(', ')} are not in the directory view; its assignments are left in place`;
+    const changes = [...mine.values()].map((a) => toPlannedDelete(index, a, reason)).sort(comparePlanned);
     const blocked: PlanBlock[] =
-      mine.size > 0 || isProtected === undefined ? [{ reason: why, wouldDelete: mine.size }] : [];
+      mine.size > 0 || isProtected === undefined ? [{ reason: why, wouldDelete: mine.size, changes }] : [];
     return {
       plan: { create: [], delete: [], memberships: { add: [], remove: [] }, blocked, errors: [] },
       protectedPrincipal: true,
@@ -144,21 +154,22 @@ const purgeAssignments = (
   }
 
   const deletes: PlannedDelete[] = [];
-  let kept = 0;
+  const kept: PlannedDelete[] = [];
   for (const a of mine.values()) {
     const outOfBounds =
       authority.protectedAccountIds.has(a.accountId) ||
       authority.protectedPermissionSetArns.has(a.permissionSetArn) ||
       (a.accountId === index.view.managementAccountId && !ruleSet.settings.includeManagementAccount);
-    if (outOfBounds) kept++;
+    if (outOfBounds) kept.push(toPlannedDelete(index, a, reason));
     else deletes.push(toPlannedDelete(index, a, reason));
   }
   const blocked: PlanBlock[] =
-    kept > 0
+    kept.length > 0
       ? [
           {
             reason: `${label} keeps assignment(s) on protected accounts or permission sets, or on the management account`,
-            wouldDelete: kept,
+            wouldDelete: kept.length,
+            changes: kept.sort(comparePlanned),
           },
         ]
       : [];

@@ -38,10 +38,15 @@ export interface PlannedMembershipRemove {
   readonly reason: string;
 }
 
+/** A revocation held back: an assignment deletion or a membership removal, shaped as in the plan. */
+export type HeldChange = PlannedDelete | PlannedMembershipRemove;
+
 export interface PlanBlock {
   readonly reason: string;
   /** How many revocations were held back. */
   readonly wouldDelete: number;
+  /** Every held change, so that a reader (and an approval) can see exactly what waits. */
+  readonly changes: readonly HeldChange[];
 }
 
 export interface PlanError {

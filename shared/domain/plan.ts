@@ -11,6 +11,7 @@ import {
   type PrincipalType,
 } from './model.js';
 import type {
+  HeldChange,
   Plan,
   PlanBlock,
   PlannedCreate,
@@ -18,7 +19,13 @@ import type {
   PlannedMembershipAdd,
   PlannedMembershipRemove,
 } from './plan-types.js';
-import { compareMemberships, comparePlanned, describeAssignment, toPlannedDelete } from './planned-items.js';
+import {
+  compareHeld,
+  compareMemberships,
+  comparePlanned,
+  describeAssignment,
+  toPlannedDelete,
+} from './planned-items.js';
 import type { RuleSet } from './rules/schema.js';
 import { indexView, principalNameOf, type ViewIndex } from './view-index.js';
 
@@ -50,6 +57,26 @@ export interface PlanInput {
    * planned accounts (evaluated without `accountIds`, or with a superset of this input's).
    */
   readonly evaluation?: Evaluation;
+  /**
+   * The revocation guard: `organization` (the default) checks this plan's revocations against
+   * `settings.revocationGuard`, taking `maxFraction` of `organizationTotals`; `off` leaves the
+   * guard to the caller, which plans a larger run (shared/domain/runs) and guards it once.
+   */
+  readonly guard?: 'organization' | 'off';
+  /**
+   * The organization's managed assignments and authoritative group members, as the latest
+   * organization-wide run counted them. Without it, `maxFraction` is not applied: a fraction of
+   * one scope's own count would block nearly every change to a small scope.
+   */
+  readonly organizationTotals?: OrganizationTotals;
+}
+
+/** What `maxFraction` is a fraction of (docs/design.md §3). */
+export interface OrganizationTotals {
+  /** Assignments of managed permission sets across the organization. */
+  readonly managedAssignments: number;
+  /** Members of groups under authoritative membership rules. */
+  readonly authoritativeMembers: number;
 }
 
 /**
@@ -81,6 +108,12 @@ export const plan = (input: PlanInput): Plan => {
       ...(input.now === undefined ? {} : { now: input.now }),
     });
   const grantsOnly = input.grantsOnly === true;
+  // A whole-organization plan holds the organization's totals itself.
+  const organizationTotals =
+    input.organizationTotals ??
+    (accountIds === undefined && principal === undefined
+      ? countOrganizationTotals(evaluation, input.actualAssignments, input.actualMemberships)
+      : undefined);
   const includeMemberships =
     input.includeMemberships ??
     ((accountIds === undefined && principal === undefined) || principal?.principalType === 'USER');
@@ -99,9 +132,12 @@ export const plan = (input: PlanInput): Plan => {
   for (const d of evaluation.assignments) if (inScope(d)) desired.set(keyFor(d), d);
 
   const blocked: PlanBlock[] = [];
-  const held = { unsafe: 0, grantsOnly: 0, unknownPrincipal: 0 };
+  const held = {
+    unsafe: [] as PlannedDelete[],
+    grantsOnly: [] as PlannedDelete[],
+    unknownPrincipal: [] as PlannedDelete[],
+  };
   let deletes: PlannedDelete[] = [];
-  let managedInScope = 0;
   const seen = new Set<number | string>();
   for (const a of input.actualAssignments) {
     if (!inScope(a)) continue;
@@ -109,13 +145,13 @@ export const plan = (input: PlanInput): Plan => {
     if (seen.has(key)) continue;
     seen.add(key);
     if (!evaluation.managedPermissionSetArns.has(a.permissionSetArn)) continue;
-    managedInScope++;
     if (desired.has(key) || !mayChange(a, index, authority, ruleSet)) continue;
     const known = principalNameOf(index, a.principalType, a.principalId) !== undefined;
-    if (evaluation.unsafeAccountIds.has(a.accountId)) held.unsafe++;
-    else if (grantsOnly) held.grantsOnly++;
-    else if (!known && authority.unresolvedProtectedPrincipals.length > 0) held.unknownPrincipal++;
-    else deletes.push(toPlannedDelete(index, a, deleteReason(a, index)));
+    const change = toPlannedDelete(index, a, deleteReason(a, index));
+    if (evaluation.unsafeAccountIds.has(a.accountId)) held.unsafe.push(change);
+    else if (grantsOnly) held.grantsOnly.push(change);
+    else if (!known && authority.unresolvedProtectedPrincipals.length > 0) held.unknownPrincipal.push(change);
+    else deletes.push(change);
   }
 
   const create: PlannedCreate[] = [];
@@ -124,38 +160,32 @@ export const plan = (input: PlanInput): Plan => {
   }
 
   const failedRules = [...new Set(evaluation.errors.map((e) => e.ruleId))].filter((id) => id !== SETTINGS_RULE_ID);
-  if (held.unsafe > 0) {
-    blocked.push({
-      reason: `revocations held on accounts selected by rules that failed to resolve (${failedRules.join(', ')})`,
-      wouldDelete: held.unsafe,
+  pushHeld(
+    blocked,
+    `revocations held on accounts selected by rules that failed to resolve (${failedRules.join(', ')})`,
+    held.unsafe,
+  );
+  pushHeld(blocked, 'revocations held: an input could not be read, so this run only grants', held.grantsOnly);
+  pushHeld(
+    blocked,
+    `revocations held for principals not in the directory view, because protected principal(s) ${authority.unresolvedProtectedPrincipals.join(', ')} could not be resolved`,
+    held.unknownPrincipal,
+  );
+  if (input.guard !== 'off') {
+    const assignmentBlock = checkRevocationGuard({
+      changes: deletes.sort(comparePlanned),
+      total: organizationTotals?.managedAssignments,
+      limits: ruleSet.settings.revocationGuard,
+      what: 'assignment deletions',
     });
-  }
-  if (held.grantsOnly > 0) {
-    blocked.push({
-      reason: 'revocations held: an input could not be read, so this run only grants',
-      wouldDelete: held.grantsOnly,
-    });
-  }
-  if (held.unknownPrincipal > 0) {
-    blocked.push({
-      reason: `revocations held for principals not in the directory view, because protected principal(s) ${authority.unresolvedProtectedPrincipals.join(', ')} could not be resolved`,
-      wouldDelete: held.unknownPrincipal,
-    });
-  }
-  const limits = ruleSet.settings.revocationGuard;
-  const assignmentBlock = checkRevocationGuard({
-    count: deletes.length,
-    total: managedInScope,
-    limits,
-    what: 'assignment deletions',
-  });
-  if (assignmentBlock !== undefined) {
-    blocked.push(assignmentBlock);
-    deletes = [];
+    if (assignmentBlock !== undefined) {
+      blocked.push(assignmentBlock);
+      deletes = [];
+    }
   }
 
   const memberships = includeMemberships
-    ? planMemberships(input, evaluation, index, authority, grantsOnly, blocked)
+    ? planMemberships(input, evaluation, index, authority, grantsOnly, blocked, organizationTotals)
     : { add: [], remove: [] };
 
   return {
@@ -165,6 +195,32 @@ export const plan = (input: PlanInput): Plan => {
     blocked,
     errors: evaluation.errors,
   };
+};
+
+/** Adds a block for changes held for one reason, when there are any. */
+export const pushHeld = (blocked: PlanBlock[], reason: string, changes: readonly HeldChange[]): void => {
+  if (changes.length > 0)
+    blocked.push({ reason, wouldDelete: changes.length, changes: [...changes].sort(compareHeld) });
+};
+
+/**
+ * The organization's totals that `maxFraction` is taken of, counted from one organization-wide
+ * read: assignments of managed permission sets, and members of authoritative groups.
+ */
+export const countOrganizationTotals = (
+  evaluation: Pick<Evaluation, 'managedPermissionSetArns' | 'authoritativeGroups'>,
+  actualAssignments: readonly AccountAssignment[],
+  actualMemberships: readonly GroupMembership[],
+): OrganizationTotals => {
+  const managed = new Set<string>();
+  for (const a of actualAssignments) {
+    if (evaluation.managedPermissionSetArns.has(a.permissionSetArn)) managed.add(assignmentKey(a));
+  }
+  const members = new Set<string>();
+  for (const m of actualMemberships) {
+    if (evaluation.authoritativeGroups.has(m.groupId)) members.add(membershipKey(m));
+  }
+  return { managedAssignments: managed.size, authoritativeMembers: members.size };
 };
 
 /** Whether the engine has authority over this assignment at all (permission set aside). */
@@ -199,6 +255,7 @@ const planMemberships = (
   authority: Authority,
   grantsOnly: boolean,
   blocked: PlanBlock[],
+  organizationTotals: OrganizationTotals | undefined,
 ): Plan['memberships'] => {
   const { principal } = input;
   const inScope = (m: { readonly groupId: string; readonly userId: string }): boolean =>
@@ -219,42 +276,33 @@ const planMemberships = (
   }
 
   let remove: PlannedMembershipRemove[] = [];
-  let heldUnsafe = 0;
-  let heldGrantsOnly = 0;
-  let authoritativeMembers = 0;
+  const heldUnsafe: PlannedMembershipRemove[] = [];
+  const heldGrantsOnly: PlannedMembershipRemove[] = [];
   for (const [key, m] of actual) {
     const ruleIds = evaluation.authoritativeGroups.get(m.groupId);
     if (ruleIds === undefined) continue;
-    authoritativeMembers++;
     if (desired.has(key) || isProtected(m)) continue;
     // A member the view does not hold was either deleted (offboarding handles its memberships) or
     // not read: in neither case may the rules' silence about it count as a removal.
     if (!index.userById.has(m.userId)) continue;
-    if (evaluation.unsafeGroupIds.has(m.groupId)) heldUnsafe++;
-    else if (grantsOnly) heldGrantsOnly++;
-    else remove.push({ groupId: m.groupId, userId: m.userId, reason: removalReason(m.userId, ruleIds, index) });
+    const change = { groupId: m.groupId, userId: m.userId, reason: removalReason(m.userId, ruleIds, index) };
+    if (evaluation.unsafeGroupIds.has(m.groupId)) heldUnsafe.push(change);
+    else if (grantsOnly) heldGrantsOnly.push(change);
+    else remove.push(change);
   }
-  if (heldUnsafe > 0) {
-    blocked.push({
-      reason: 'membership removals held on groups of membership rules that failed to resolve',
-      wouldDelete: heldUnsafe,
+  pushHeld(blocked, 'membership removals held on groups of membership rules that failed to resolve', heldUnsafe);
+  pushHeld(blocked, 'membership removals held: an input could not be read, so this run only grants', heldGrantsOnly);
+  if (input.guard !== 'off') {
+    const block = checkRevocationGuard({
+      changes: remove.sort(compareMemberships),
+      total: organizationTotals?.authoritativeMembers,
+      limits: input.ruleSet.settings.revocationGuard,
+      what: 'membership removals',
     });
-  }
-  if (heldGrantsOnly > 0) {
-    blocked.push({
-      reason: 'membership removals held: an input could not be read, so this run only grants',
-      wouldDelete: heldGrantsOnly,
-    });
-  }
-  const block = checkRevocationGuard({
-    count: remove.length,
-    total: authoritativeMembers,
-    limits: input.ruleSet.settings.revocationGuard,
-    what: 'membership removals',
-  });
-  if (block !== undefined) {
-    blocked.push(block);
-    remove = [];
+    if (block !== undefined) {
+      blocked.push(block);
+      remove = [];
+    }
   }
   return { add: add.sort(compareMemberships), remove: remove.sort(compareMemberships) };
 };
@@ -322,29 +370,28 @@ export const planAccountRemoval = (input: AccountRemovalInput): Plan => {
     authority.protectedAccountIds.has(accountId) ||
     (accountId === view.managementAccountId && !ruleSet.settings.includeManagementAccount);
   if (outOfBounds) {
-    if (managed.size > 0) {
-      blocked.push({
-        reason: `account ${accountId} is protected or the management account; its assignments stay`,
-        wouldDelete: managed.size,
-      });
-    }
+    pushHeld(
+      blocked,
+      `account ${accountId} is protected or the management account; its assignments stay`,
+      [...managed.values()].map((a) => toPlannedDelete(index, a, reason)).sort(comparePlanned),
+    );
     return { create: [], delete: [], memberships: { add: [], remove: [] }, blocked, errors: [] };
   }
   const deletes: PlannedDelete[] = [];
-  let heldUnknown = 0;
+  const heldUnknown: PlannedDelete[] = [];
   for (const a of managed.values()) {
     if (authority.protectedPrincipalKeys.has(principalKey(a.principalType, a.principalId))) continue;
     // As in plan: with a protected name unresolved, a principal the view does not know might be it.
     const known = principalNameOf(index, a.principalType, a.principalId) !== undefined;
-    if (!known && authority.unresolvedProtectedPrincipals.length > 0) heldUnknown++;
+    if (!known && authority.unresolvedProtectedPrincipals.length > 0)
+      heldUnknown.push(toPlannedDelete(index, a, reason));
     else deletes.push(toPlannedDelete(index, a, reason));
   }
-  if (heldUnknown > 0) {
-    blocked.push({
-      reason: `revocations held for principals not in the directory view, because protected principal(s) ${authority.unresolvedProtectedPrincipals.join(', ')} could not be resolved`,
-      wouldDelete: heldUnknown,
-    });
-  }
+  pushHeld(
+    blocked,
+    `revocations held for principals not in the directory view, because protected principal(s) ${authority.unresolvedProtectedPrincipals.join(', ')} could not be resolved`,
+    heldUnknown.sort(comparePlanned),
+  );
   return {
     create: [],
     delete: deletes.sort(comparePlanned),

@@ -1,5 +1,11 @@
 import type { AccountAssignment } from './model.js';
-import type { PlannedCreate, PlannedDelete, PlannedMembershipAdd, PlannedMembershipRemove } from './plan-types.js';
+import type {
+  HeldChange,
+  PlannedCreate,
+  PlannedDelete,
+  PlannedMembershipAdd,
+  PlannedMembershipRemove,
+} from './plan-types.js';
 import { principalNameOf, type ViewIndex } from './view-index.js';
 
 /** Permission set name for display, falling back to the ARN when the view does not know it. */
@@ -38,3 +44,12 @@ export const compareMemberships = (
   a: PlannedMembershipAdd | PlannedMembershipRemove,
   b: PlannedMembershipAdd | PlannedMembershipRemove,
 ): number => compareStrings(a.groupId, b.groupId) || compareStrings(a.userId, b.userId);
+
+/** Held changes in plan order: assignment deletions first, then membership removals. */
+export const compareHeld = (a: HeldChange, b: HeldChange): number => {
+  const aAssignment = 'accountId' in a;
+  const bAssignment = 'accountId' in b;
+  if (aAssignment && bAssignment) return comparePlanned(a, b);
+  if (!aAssignment && !bAssignment) return compareMemberships(a, b);
+  return aAssignment ? -1 : 1;
+};

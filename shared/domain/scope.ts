@@ -1,4 +1,5 @@
 import type { PrincipalType } from './model.js';
+import type { RunContext } from './runs/run.js';
 
 /**
  * What an event names for reconciliation (docs/design.md §1). Events never say what to change; they only
@@ -22,6 +23,11 @@ export interface WorkItemOrigin {
 export interface WorkItem {
   readonly scope: Scope;
   readonly origin: WorkItemOrigin;
+  /**
+   * The run the item belongs to (docs/design.md §1 "Runs"). Absent on event items queued by the
+   * intake, whose run is the event itself; the worker then plans the scope live.
+   */
+  readonly run?: RunContext;
 }
 
 export class ScopeKeyError extends Error {

@@ -161,8 +161,18 @@ describe('idc-lifecycle plan', () => {
     expect(printed.delete).toEqual([]);
     expect(printed.create).toHaveLength(12);
     // Six, not the example's four: without `protected`, log-archive and BreakGlass are fair game.
-    expect(printed.blocked).toEqual([
-      { reason: 'revocation guard: 6 assignment deletions exceed maxPerRun 1', wouldDelete: 6 },
+    expect(printed.blocked.map((b: { reason: string; wouldDelete: number }) => [b.reason, b.wouldDelete])).toEqual([
+      ['revocation guard: 6 assignment deletions exceed maxPerRun 1', 6],
+    ]);
+    expect(printed.blocked[0].changes).toHaveLength(6);
+    expect(Object.keys(printed.blocked[0].changes[0])).toEqual([
+      'accountId',
+      'permissionSetArn',
+      'permissionSetName',
+      'principalType',
+      'principalId',
+      'principalName',
+      'reason',
     ]);
   });
 

@@ -21,9 +21,20 @@ const scopeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all') }),
 ]);
 
+const keys = z.optional(z.array(z.string()));
+const runSchema = z.object({
+  runId: z.string().check(z.minLength(1)),
+  rulesVersion: z.string().check(z.minLength(1)),
+  planned: z.optional(
+    z.object({ create: keys, delete: keys, offboard: keys, addTo: keys, removeFrom: keys, offboardFrom: keys }),
+  ),
+  part: z.optional(z.int().check(z.nonnegative())),
+});
+
 const workItemSchema = z.object({
   scope: scopeSchema,
   origin: z.object({ eventId: z.string().check(z.minLength(1)), eventName: z.string(), source: z.string() }),
+  run: z.optional(runSchema),
 });
 
 /**
@@ -48,8 +59,17 @@ export const parseWorkItem = (body: string): WorkItem => {
     });
   }
   try {
-    return { scope: parseScopeKey(scopeKey(parsed.data.scope)), origin: parsed.data.origin };
+    const { run } = parsed.data;
+    return {
+      scope: parseScopeKey(scopeKey(parsed.data.scope)),
+      origin: parsed.data.origin,
+      ...(run === undefined ? {} : { run: withoutUndefined(run) }),
+    };
   } catch (error) {
     throw new MalformedWorkItemError('the scope ids are not well formed', { cause: error });
   }
 };
+
+/** zod/mini keeps absent optional keys absent, but `exactOptionalPropertyTypes` wants that proven. */
+const withoutUndefined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

@@ -31,7 +31,7 @@ const plan: Plan = {
       reason: 'user disabled',
     },
   ],
-  blocked: [{ reason: 'revocation guard: 30 > maxPerRun 25', wouldDelete: 30 }],
+  blocked: [{ reason: 'revocation guard: 30 > maxPerRun 25', wouldDelete: 30, changes: [] }],
 };
 
 beforeEach(() => {

@@ -48,7 +48,9 @@ const full: Plan = {
     add: [{ groupId: 'g-1', userId: 'u-1', ruleIds: ['engineers'] }],
     remove: [{ groupId: 'g-1', userId: 'u-9', reason: 'user no longer matches engineers' }],
   },
-  blocked: [{ reason: 'revocation guard: 30 assignment deletions exceed maxPerRun 25', wouldDelete: 30 }],
+  blocked: [
+    { reason: 'revocation guard: 1 assignment deletions exceed maxPerRun 0', wouldDelete: 1, changes: [remove] },
+  ],
   errors: [{ ruleId: 'admins', message: 'group "Admins" does not exist' }],
 };
 const plain = colorsFor({ write: () => true }, {});
@@ -110,7 +112,8 @@ describe('formatPlanTable', () => {
         '',
         'Blocked',
         '',
-        '  ! revocation guard: 30 assignment deletions exceed maxPerRun 25 (30 revocations held back)',
+        '  ! revocation guard: 1 assignment deletions exceed maxPerRun 0 (1 revocation held back)',
+        '      333344445555  ReadOnlyAccess  USER alice@example.com  (user is disabled)',
         '',
         'Errors',
         '',

@@ -3,6 +3,7 @@ import { evaluate } from '../../../shared/domain/evaluate.js';
 import type { AccountAssignment, GroupMembership } from '../../../shared/domain/model.js';
 import type { PlanInput } from '../../../shared/domain/plan.js';
 import { plan } from '../../../shared/domain/plan.js';
+import { withoutChanges } from '../../support/blocks.js';
 import {
   type AssignmentRuleInput,
   type OrgBuilder,
@@ -138,7 +139,7 @@ describe('plan (creates and deletes)', () => {
     const p = planOf(org, { settings, assignments: [auditorsReadOnly] });
 
     expect(p.delete).toEqual([]);
-    expect(p.blocked).toEqual([]);
+    expect(p.blocked.map(withoutChanges)).toEqual([]);
   });
 
   it('deletes on the management account when it is included', () => {
@@ -223,7 +224,7 @@ describe('plan (fail safe)', () => {
 
     expect(p.errors.map((e) => e.ruleId)).toEqual(['broken']);
     expect(p.delete.map((d) => d.accountId)).toEqual(scopedToSecurity ? [A.staging] : []);
-    expect(p.blocked).toEqual([
+    expect(p.blocked.map(withoutChanges)).toEqual([
       {
         reason: 'revocations held on accounts selected by rules that failed to resolve (broken)',
         wouldDelete: scopedToSecurity ? 1 : 2,
@@ -239,7 +240,7 @@ describe('plan (fail safe)', () => {
 
     expect(p.delete).toEqual([]);
     expect(p.create).toHaveLength(4);
-    expect(p.blocked).toEqual([
+    expect(p.blocked.map(withoutChanges)).toEqual([
       { reason: 'revocations held: an input could not be read, so this run only grants', wouldDelete: 1 },
     ]);
   });
@@ -255,7 +256,7 @@ describe('plan (fail safe)', () => {
     });
 
     expect(p.delete.map((d) => d.principalName)).toEqual(['Developers']);
-    expect(p.blocked).toEqual([
+    expect(p.blocked.map(withoutChanges)).toEqual([
       {
         reason:
           'revocations held for principals not in the directory view, because protected principal(s) group Emergency could not be resolved',
@@ -357,23 +358,48 @@ describe('plan (revocation guard)', () => {
 
     expect(p.create).toHaveLength(3);
     expect(p.delete).toEqual([]);
-    expect(p.blocked).toEqual([
+    expect(p.blocked.map(withoutChanges)).toEqual([
       { reason: 'revocation guard: 3 assignment deletions exceed maxPerRun 2', wouldDelete: 3 },
     ]);
   });
 
-  it('takes the fraction of the managed assignments in the planned accounts only', () => {
+  it('takes the fraction of the organization total it is given, never of the planned accounts alone', () => {
     const org = driftOrg(2, 10);
 
     const p = planOf(
       org,
       { settings: { revocationGuard: { maxFraction: 0.5 } }, assignments: [keepProd] },
+      { accountIds: new Set([A.sandbox]), organizationTotals: { managedAssignments: 12, authoritativeMembers: 0 } },
+    );
+
+    expect(p.delete).toHaveLength(2);
+    expect(p.blocked).toEqual([]);
+  });
+
+  it('applies only maxPerRun to a scope when no organization total is known', () => {
+    const org = driftOrg(2, 10);
+
+    const p = planOf(
+      org,
+      { settings: { revocationGuard: { maxPerRun: 5, maxFraction: 0.1 } }, assignments: [keepProd] },
       { accountIds: new Set([A.sandbox]) },
     );
 
-    expect(p.delete).toEqual([]);
-    expect(p.blocked[0]?.reason).toBe(
-      'revocation guard: 2 assignment deletions exceed maxFraction 0.5 of the 2 managed in scope',
+    expect(p.delete).toHaveLength(2);
+  });
+
+  it('lists every held deletion in the block when the guard trips', () => {
+    const org = driftOrg(3, 0);
+
+    const p = planOf(org, { settings: { revocationGuard: { maxPerRun: 2 } }, assignments: [keepProd] });
+
+    expect(p.blocked[0]?.changes.map((c) => ('accountId' in c ? c.accountId : c.groupId))).toEqual([
+      A.sandbox,
+      A.sandbox,
+      A.sandbox,
+    ]);
+    expect(p.blocked[0]?.changes[0]).toEqual(
+      expect.objectContaining({ permissionSetName: 'AdministratorAccess', principalType: 'USER' }),
     );
   });
 });
@@ -483,7 +509,7 @@ describe('plan (memberships)', () => {
 
     expect(p.errors).toEqual([{ ruleId: 'eng', message: 'group "Ghosts" does not exist' }]);
     expect(p.memberships).toEqual({ add: [], remove: [] });
-    expect(p.blocked).toEqual([
+    expect(p.blocked.map(withoutChanges)).toEqual([
       { reason: 'membership removals held on groups of membership rules that failed to resolve', wouldDelete: 2 },
     ]);
   });
@@ -499,7 +525,7 @@ describe('plan (memberships)', () => {
     );
 
     expect(p.memberships.remove).toEqual([]);
-    expect(p.blocked).toEqual([
+    expect(p.blocked.map(withoutChanges)).toEqual([
       { reason: 'revocation guard: 2 membership removals exceed maxPerRun 1', wouldDelete: 2 },
     ]);
   });
