@@ -16,6 +16,6 @@ export const holdRevocations = (plan: Plan, reason: string): Plan => {
     ...plan,
     delete: [],
     memberships: { add: plan.memberships.add, remove: [] },
-    blocked: [...plan.blocked, { reason, wouldDelete: held }],
+    blocked: [...plan.blocked, { reason, wouldDelete: held, changes: [...plan.delete, ...plan.memberships.remove] }],
   };
 };

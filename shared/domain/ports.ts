@@ -8,8 +8,10 @@ import type {
   PrincipalType,
   User,
 } from './model.js';
+import type { OrganizationTotals } from './plan.js';
 import type { Plan } from './plan-types.js';
 import type { RuleSet } from './rules/schema.js';
+import type { RunRecord } from './runs/run.js';
 import type { WorkItem } from './scope.js';
 
 /**
@@ -96,6 +98,8 @@ export type LifecycleEventType =
   | 'Membership Removed'
   | 'Offboarding Completed'
   | 'Reconcile Blocked'
+  | 'Run Blocked'
+  | 'Run Planned'
   | 'Rules Rejected';
 
 export interface LifecycleEvent {
@@ -112,6 +116,33 @@ export interface NotifierPort {
     subject: string,
     summary: { readonly scope: string; readonly plan: Plan; readonly applied: boolean },
   ): Promise<void>;
+}
+
+/** The rules version accepted last and the organization's totals counted last (docs/design.md §1 "Runs"). */
+export interface OrganizationState {
+  /** Set when a rules change was accepted: every run that starts later plans with it or newer. */
+  readonly acceptedRules?: { readonly rulesVersion: string; readonly runId: string; readonly acceptedAt: number };
+  /** Counted by the latest organization-wide run: what single-scope runs take `maxFraction` of. */
+  readonly totals?: OrganizationTotals & { readonly runId: string };
+}
+
+/**
+ * Where runs live: their records (for `runs`, approvals and the digest), the partial reads of an
+ * organization-wide run (so that a timed-out invocation loses at most one chunk), and the
+ * organization state that single-scope runs consult.
+ */
+export interface RunStorePort {
+  saveRun(run: RunRecord): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** The most recent runs first. */
+  listRuns(limit: number): Promise<RunRecord[]>;
+  /** Keeps a JSON value under a name within a run, however large. */
+  saveState(runId: string, name: string, value: unknown): Promise<void>;
+  /** `undefined` when nothing was saved under the name. */
+  loadState(runId: string, name: string): Promise<unknown>;
+  organizationState(): Promise<OrganizationState>;
+  acceptRules(accepted: NonNullable<OrganizationState['acceptedRules']>): Promise<void>;
+  saveTotals(totals: NonNullable<OrganizationState['totals']>): Promise<void>;
 }
 
 export interface ClockPort {

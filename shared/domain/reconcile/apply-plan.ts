@@ -31,6 +31,11 @@ export interface ApplyPlanInput {
   readonly memberships: readonly GroupMembership[];
   /** Rules documents rejected when the rules were loaded, repeated in the outcome (default 0). */
   readonly rulesRejected?: number;
+  /**
+   * `false` for an item of an organization-wide run, whose one digest went out when it was
+   * planned; failures still throw. Default true.
+   */
+  readonly notify?: boolean;
   /** Set when the plan offboards a principal: success is announced as "Offboarding Completed". */
   readonly offboarding?: {
     readonly principalType: 'USER' | 'GROUP';
@@ -159,7 +164,9 @@ const finish = async (
   failures: readonly OperationFailure[],
 ): Promise<void> => {
   const { plan } = input;
-  const worthTelling = hasChanges(plan) || plan.blocked.length > 0 || plan.errors.length > 0 || failures.length > 0;
+  const worthTelling =
+    input.notify !== false &&
+    (hasChanges(plan) || plan.blocked.length > 0 || plan.errors.length > 0 || failures.length > 0);
   const [published, notified] = await Promise.allSettled([
     events.length > 0 ? deps.publisher.publish(events) : Promise.resolve(),
     worthTelling

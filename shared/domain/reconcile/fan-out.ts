@@ -67,8 +67,8 @@ export const fanOut = async (deps: FanOutDeps, origin: WorkItemOrigin): Promise<
   return { items, rejections };
 };
 
-const announceRejections = async (
-  deps: FanOutDeps,
+export const announceRejections = async (
+  deps: Pick<FanOutDeps, 'publisher' | 'notifier'>,
   rejections: readonly RulesRejection[],
   origin: WorkItemOrigin,
 ): Promise<void> => {

@@ -1,10 +1,12 @@
 import { holdRevocations } from '../hold-revocations.js';
 import type { GroupMembership, User } from '../model.js';
+import type { OrganizationTotals } from '../plan.js';
 import { plan, planAccountRemoval, planOffboarding, planPrincipalRemoval } from '../plan.js';
 import { emptyPlan, type Plan } from '../plan-types.js';
-import type { ClockPort, RulesRejection, RulesSourcePort } from '../ports.js';
+import type { ClockPort, RulesLoadResult, RulesRejection, RulesSourcePort, RunStorePort } from '../ports.js';
 import { leavesDocumentOut } from '../rules/choose-documents.js';
 import type { RuleSet } from '../rules/schema.js';
+import { type RunPartDeps, reconcileRunPart } from '../runs/reconcile-run-part.js';
 import { type Scope, scopeKey, type WorkItem, type WorkItemOrigin } from '../scope.js';
 import { type ApplyPlanDeps, type ApplyPlanInput, applyPlan } from './apply-plan.js';
 import { loadPrincipalRemovalView, loadScopeView, type ScopeViewDeps, withPrincipalsOf } from './load-scope-view.js';
@@ -22,8 +24,17 @@ export interface ReconcileDeps extends ScopeViewDeps, PrincipalAssignmentsDeps, 
     };
   readonly ssoAdmin: ScopeViewDeps['ssoAdmin'] & PrincipalAssignmentsDeps['ssoAdmin'] & ApplyPlanDeps['ssoAdmin'];
   /** The rule set in force; a cache may drop its copy when a work item says the rules changed. */
-  readonly rules: RulesSourcePort & { expireFor?(origin: WorkItemOrigin): void };
+  readonly rules: RulesSourcePort & {
+    expireFor?(origin: WorkItemOrigin): void;
+    loadVersion?(version: string): Promise<{ readonly result: RulesLoadResult; readonly current: boolean }>;
+  };
   readonly clock: ClockPort;
+  /**
+   * The rules version accepted last and the organization's totals (docs/design.md §1 "Runs"). An
+   * event run plans with the accepted rules (or grants only when it cannot load them) and takes
+   * `maxFraction` of the organization's totals. Without it, only `maxPerRun` guards a scope.
+   */
+  readonly runStore?: Pick<RunStorePort, 'organizationState'>;
 }
 
 export interface ReconcileOptions {
@@ -47,8 +58,17 @@ export const reconcileScope = async (
 ): Promise<ReconcileOutcome> => {
   const { scope } = item;
   if (scope.kind === 'all') throw new UnsupportedScopeError(scopeKey(scope));
+  const planned = item.run?.planned;
+  if (planned !== undefined && deps.rules.loadVersion !== undefined) {
+    return reconcileRunPart(deps as RunPartDeps, item, planned, options);
+  }
   deps.rules.expireFor?.(item.origin);
-  const { ruleSet, rejections } = await deps.rules.load();
+  const state = deps.runStore === undefined ? {} : await deps.runStore.organizationState();
+  const accepted = state.acceptedRules?.rulesVersion;
+  const { ruleSet, rejections, current } =
+    accepted !== undefined && deps.rules.loadVersion !== undefined
+      ? await deps.rules.loadVersion(accepted).then(({ result, current }) => ({ ...result, current }))
+      : { ...(await deps.rules.load()), current: true };
   const run: Run = {
     deps,
     ruleSet,
@@ -58,6 +78,10 @@ export const reconcileScope = async (
     origin: item.origin,
     mode: options.modeOverride ?? ruleSet.settings.mode,
     now: deps.clock.now(),
+    // Rules older than the accepted ones may not revoke: they could take back what the rules
+    // change just granted.
+    grantsOnly: !current,
+    ...(state.totals === undefined ? {} : { totals: state.totals }),
   };
   switch (scope.kind) {
     case 'account':
@@ -82,7 +106,15 @@ interface Run {
   readonly mode: ReconcileMode;
   /** When the reconcile started (epoch ms): time-bound rules are evaluated at this moment. */
   readonly now: number;
+  readonly grantsOnly: boolean;
+  readonly totals?: OrganizationTotals;
 }
+
+/** What every rules plan of an event run shares: the freshness hold and the organization's totals. */
+const runGuard = (run: Run) => ({
+  grantsOnly: run.grantsOnly,
+  ...(run.totals === undefined ? {} : { organizationTotals: run.totals }),
+});
 
 const reconcileAccount = async (run: Run, accountId: string): Promise<ReconcileOutcome> => {
   const [view, actualAssignments] = await Promise.all([
@@ -100,6 +132,7 @@ const reconcileAccount = async (run: Run, accountId: string): Promise<ReconcileO
     accountIds: new Set([accountId]),
     includeMemberships: false,
     now: run.now,
+    ...runGuard(run),
   };
   const draft = plan(input);
   // The view holds the principals the rules name; a revoked one may be anybody.
@@ -164,6 +197,7 @@ const reconcileUser = async (run: Run, userId: string): Promise<ReconcileOutcome
     principal: { principalType: 'USER', principalId: userId },
     includeMemberships: hasMembershipRules,
     now: run.now,
+    ...runGuard(run),
   });
   return apply(
     run,
@@ -250,6 +284,7 @@ const reconcileGroup = async (run: Run, groupId: string): Promise<ReconcileOutco
     principal: { principalType: 'GROUP', principalId: groupId },
     includeMemberships: membershipRulesNameIt,
     now: run.now,
+    ...runGuard(run),
   });
   return apply(
     run,

@@ -1,4 +1,5 @@
 import type { ClockPort, RulesLoadResult, RulesSourcePort } from '../ports.js';
+import { rulesVersionOf } from '../runs/rules-version.js';
 import type { WorkItemOrigin } from '../scope.js';
 
 /** Work items fanned out for a rules change carry the SSM "Parameter Store Change" event as origin. */
@@ -31,6 +32,22 @@ export class RulesCache implements RulesSourcePort {
     if (cached !== undefined && this.clock.now() - cached.loadedAt < this.maxAgeMs) return cached.result;
     this.#pending ??= this.#reload();
     return this.#pending;
+  }
+
+  /**
+   * The rules at `version` (docs/design.md §1 "Runs", rules freshness): the cached copy when it is
+   * that version, otherwise a fresh load whatever the cache's age. `current` is false when even
+   * the fresh load is another version (the rules changed again since, or SSM has not caught up):
+   * the caller then plans no revocations.
+   */
+  async loadVersion(version: string): Promise<{ readonly result: RulesLoadResult; readonly current: boolean }> {
+    const cached = this.#cached;
+    if (cached !== undefined && rulesVersionOf(cached.result.ruleSet) === version) {
+      return { result: cached.result, current: true };
+    }
+    this.#pending ??= this.#reload();
+    const result = await this.#pending;
+    return { result, current: rulesVersionOf(result.ruleSet) === version };
   }
 
   /** Drops the cached rules the first time a work item of a given rules change arrives. */

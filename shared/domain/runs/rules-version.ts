@@ -13,9 +13,17 @@ import type { RuleSet } from '../rules/schema.js';
  * rulesVersionOf(ruleSet) // 'r-5f1c0e9a3b7d2c41'
  */
 export const rulesVersionOf = (ruleSet: RuleSet): string => {
+  const known = versions.get(ruleSet);
+  if (known !== undefined) return known;
   const text = canonicalJson(ruleSet);
-  return `r-${fnv1a(text, 0x811c9dc5)}${fnv1a(text, 0x01000193)}`;
+  const version = `r-${fnv1a(text, 0x811c9dc5)}${fnv1a(text, 0x01000193)}`;
+  versions.set(ruleSet, version);
+  return version;
 };
+
+// Rule sets are immutable once loaded, and a warm worker asks for the version of its cached one
+// on every item.
+const versions = new WeakMap<RuleSet, string>();
 
 const fnv1a = (text: string, offset: number): string => {
   let hash = offset >>> 0;

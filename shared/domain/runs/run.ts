@@ -77,6 +77,10 @@ export interface RunRecord {
   readonly approvedIn?: string;
   /** Approval runs skip the guard; recorded so that `runs` shows it. */
   readonly guardBypassed?: boolean;
+  /** While reading: how many of the organization's accounts have been read, of how many. */
+  readonly read?: { readonly accounts: number; readonly of: number };
+  /** `report` runs plan and tell, and queue nothing. */
+  readonly mode?: 'enforce' | 'report';
 }
 
 /** The assignment key within an account, as {@link PlannedPart} holds it. */

@@ -1,4 +1,5 @@
 export { FakeNotFoundError, InMemoryOrganization, type OrganizationSeed } from './in-memory-organization.js';
+export { InMemoryRunStore } from './in-memory-run-store.js';
 export {
   FixedClock,
   InMemoryQueue,
