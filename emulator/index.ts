@@ -1,6 +1,7 @@
 import { parseSnapshot } from '../shared/domain/snapshot.js';
 import { createAssignmentRequests } from './assignment-requests.js';
 import { createClock } from './clock.js';
+import { createDynamoDbService, createDynamoDbState } from './dynamodb.js';
 import { createFaultInjector } from './faults.js';
 import { createIdentityStoreService } from './identity-store.js';
 import { createOrganizationsService } from './organizations.js';
@@ -82,12 +83,15 @@ export const startEmulator = async (options: EmulatorOptions): Promise<RunningEm
       createSsmService(state, settings),
       createEventBridgeService(outbox, clock.now),
       createSnsService(outbox, clock.now),
+      createDynamoDbService(createDynamoDbState()),
     ],
     stats,
     onInternalError,
     scriptedAnswer: (operation) => faults.answer(operation),
     beforeCall: (family, operation) => {
       requests.advance(clock.now());
+      // The run store's table has its own capacity, far above what the engine uses.
+      if (family === 'dynamodb') return;
       faults.check(family, operation);
       // Only Identity Center's shared 20 TPS is modeled; the other services' quotas are not.
       if ((family === 'sso-admin' || family === 'identitystore') && !budget.take()) throw rateExceeded();

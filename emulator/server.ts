@@ -19,6 +19,7 @@ const VALIDATION_CODE: Readonly<Record<ServiceFamily, string>> = {
   identitystore: 'ValidationException',
   'sso-admin': 'ValidationException',
   ssm: 'ValidationException',
+  dynamodb: 'ValidationException',
   events: 'ValidationException',
   sns: 'InvalidParameter',
 };

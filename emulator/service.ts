@@ -5,7 +5,7 @@ import type { AwsServiceError } from './errors.js';
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 
-export type ServiceFamily = 'organizations' | 'identitystore' | 'sso-admin' | 'ssm' | 'events' | 'sns';
+export type ServiceFamily = 'organizations' | 'identitystore' | 'sso-admin' | 'ssm' | 'events' | 'sns' | 'dynamodb';
 
 export type OperationHandler = (input: RequestInput) => unknown;
 

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -36,6 +37,8 @@ export interface AwsClients {
   readonly sqs: SQSClient;
   readonly eventBridge: EventBridgeClient;
   readonly sns: SNSClient;
+  /** The run store's table. */
+  readonly dynamoDb: DynamoDBClient;
 }
 
 /**
@@ -104,6 +107,9 @@ export const createEventBridgeClient = (options: ClientOptions = {}): EventBridg
 
 export const createSnsClient = (options: ClientOptions = {}): SNSClient => new SNSClient(commonConfig(options));
 
+export const createDynamoDbClient = (options: ClientOptions = {}): DynamoDBClient =>
+  new DynamoDBClient(commonConfig(options));
+
 /**
  * Builds the SDK clients the ordinary way, so that the SDK's configuration chain (credentials,
  * `AWS_REGION`, `AWS_ENDPOINT_URL` and its per-service variants) applies unchanged. Nothing here
@@ -124,4 +130,5 @@ export const createClients = (options: ClientOptions = {}): AwsClients => ({
   sqs: createSqsClient(options),
   eventBridge: createEventBridgeClient(options),
   sns: createSnsClient(options),
+  dynamoDb: createDynamoDbClient(options),
 });
