@@ -16,4 +16,13 @@ export const defaultAwsServices: AwsServices = {
     const { SSMClient } = await import('@aws-sdk/client-ssm');
     return new SSMClient(clientConfig(target));
   },
+  runs: (target, tableName) => {
+    // Built on first use, so that other verbs do not load the DynamoDB client.
+    const store = import('./run-store.js').then(({ runStore }) => runStore(clientConfig(target), tableName));
+    return {
+      getRun: async (runId) => (await store).getRun(runId),
+      listRuns: async (limit) => (await store).listRuns(limit),
+    };
+  },
+  putEvent: async (target, entry) => (await import('./run-store.js')).putEvent(clientConfig(target), entry),
 };

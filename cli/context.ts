@@ -1,5 +1,6 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import pc from 'picocolors';
+import type { RunStorePort } from '../shared/domain/ports.js';
 import type { Snapshot } from '../shared/domain/snapshot.js';
 
 /** Where the CLI writes. Tests pass string collectors; the binary passes the process streams. */
@@ -29,6 +30,18 @@ export interface LiveExportOptions extends AwsTarget {
 export interface AwsServices {
   exportLive(options: LiveExportOptions, onProgress: (message: string) => void): Promise<Snapshot>;
   ssm(target: AwsTarget): Promise<SSMClient>;
+  /** The deployed run store, read-only (`runs`, `approve`). */
+  runs(target: AwsTarget, tableName: string): Pick<RunStorePort, 'getRun' | 'listRuns'>;
+  /** Puts one event on an EventBridge bus (`approve`); resolves to the event id. */
+  putEvent(
+    target: AwsTarget,
+    entry: {
+      readonly eventBusName: string;
+      readonly source: string;
+      readonly detailType: string;
+      readonly detail: string;
+    },
+  ): Promise<string>;
 }
 
 export interface CliContext {

@@ -1,10 +1,12 @@
 import type { CliCommand } from '../command.js';
+import { approveCommand } from './approve.js';
 import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
 import { explainCommand } from './explain.js';
 import { importCommand } from './import.js';
 import { planCommand } from './plan.js';
 import { publishCommand } from './publish.js';
+import { runsCommand } from './runs.js';
 import { schemaCommand } from './schema.js';
 import { simulateCommand } from './simulate.js';
 import { snapshotCommand } from './snapshot.js';
@@ -23,6 +25,8 @@ export const COMMANDS: readonly CliCommand[] = [
   simulateCommand,
   snapshotCommand,
   publishCommand,
+  runsCommand,
+  approveCommand,
   emulatorCommand,
   demoCommand,
 ];

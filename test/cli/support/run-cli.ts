@@ -26,6 +26,10 @@ export interface CliRun {
 export const unreachableAws: AwsServices = {
   exportLive: () => Promise.reject(new Error('this test does not expect a live export')),
   ssm: () => Promise.reject(new Error('this test does not expect SSM calls')),
+  runs: () => {
+    throw new Error('this test does not expect run store calls');
+  },
+  putEvent: () => Promise.reject(new Error('this test does not expect EventBridge calls')),
 };
 
 /** A real SSM client with fixed credentials, for aws-sdk-client-mock to intercept. */
