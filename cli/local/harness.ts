@@ -9,15 +9,16 @@ import { deduplicationId } from '../../shared/adapters/sqs-work-queue.js';
 import { assertIsError } from '../../shared/domain/errors.js';
 import type { Plan } from '../../shared/domain/plan-types.js';
 import type { ClockPort, LifecycleEvent, RulesRejection } from '../../shared/domain/ports.js';
-import { fanOut } from '../../shared/domain/reconcile/fan-out.js';
 import type { ReconcileOutcome } from '../../shared/domain/reconcile/outcome.js';
 import { ReconcileError } from '../../shared/domain/reconcile/reconcile-error.js';
 import { reconcileScope } from '../../shared/domain/reconcile/reconcile-scope.js';
+import { beginOrganizationRun, continueOrganizationRun } from '../../shared/domain/runs/run-organization.js';
 import { scopeKey, type WorkItem } from '../../shared/domain/scope.js';
 import type { Snapshot } from '../../shared/domain/snapshot.js';
 import { MalformedEventError, type ParseResult, parseEvent } from '../../shared/events/index.js';
 import { checkOriginAccount } from '../../shared/events/origin.js';
 import { parseRuleBoundaryCheck } from '../../shared/events/rule-boundary.js';
+import { SSM_SOURCE } from '../../shared/events/ssm.js';
 import { systemClock, type Telemetry } from '../../shared/runtime/composition.js';
 import { loadConfig } from '../../shared/runtime/config.js';
 import { changesOf, sumPlans } from './changes.js';
@@ -314,6 +315,9 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
   };
 
   const counters = { deliveries: 0, reconciles: 0, deduplicated: 0, failedReconciles: 0 };
+  // The plans of the organization-wide runs of the event in hand: their holds and rule errors are
+  // the run's, not any one reconcile's.
+  const runPlans: Plan[] = [];
   const batchSize = positiveInteger('batchSize', options.batchSize ?? 1);
 
   /**
@@ -336,8 +340,19 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
       const events: LifecycleEvent[] = [];
       environment.target.events = events;
       try {
-        // The ports the composed handler reconciles with; the handler itself only logs outcomes.
-        outcome = await reconcileScope(environment.worker.reconcileDeps(), item);
+        if (item.scope.kind === 'all' && item.run !== undefined) {
+          // The continuation of an organization-wide read: its plan's holds are the run's.
+          const continued = await continueOrganizationRun(
+            environment.worker.organizationRunDeps(),
+            item.run.runId,
+            NO_DEADLINE,
+          );
+          if (continued.plan !== undefined) runPlans.push(continued.plan);
+          outcome = undefined;
+        } else {
+          // The ports the composed handler reconciles with; the handler itself only logs outcomes.
+          outcome = await reconcileScope(environment.worker.reconcileDeps(), item);
+        }
         error = undefined;
       } catch (caught) {
         assertIsError(caught);
@@ -467,8 +482,10 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
       fanoutEvents.target = published;
       try {
         // The fan-out's own ports; its handler logs the rejected documents, which simulate reports.
-        const expanded = await fanOut(fanout.fanOutDeps(), sweep.origin);
-        rejections.push(...expanded.rejections);
+        const trigger = sweep.origin.source === SSM_SOURCE ? 'rules-change' : 'schedule';
+        const started = await beginOrganizationRun(fanout.organizationRunDeps(), trigger, sweep.origin, NO_DEADLINE);
+        rejections.push(...started.rejections);
+        if (started.plan !== undefined) runPlans.push(started.plan);
       } catch (caught) {
         assertIsError(caught);
         failures.push({ scope: 'all', error: caught });
@@ -489,7 +506,7 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
       deduplicated,
       failures,
       rejections,
-      changes: sumPlans(reconciles.map((r) => r.changes)),
+      changes: withRunHolds(sumPlans(reconciles.map((r) => r.changes)), runPlans.splice(0)),
       events: published,
     };
   };
@@ -518,5 +535,20 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
       for (const client of Object.values(clients)) client.destroy();
       await emulator.close();
     },
+  };
+};
+
+/** The local harness has no Lambda deadline: an organization-wide run reads in one go. */
+const NO_DEADLINE = { remainingMs: () => Number.POSITIVE_INFINITY };
+
+/** The changes the reconciles made, with the holds and rule errors of the runs that planned them. */
+const withRunHolds = (changes: Plan, runPlans: readonly Plan[]): Plan => {
+  if (runPlans.length === 0) return changes;
+  const errors = new Map(changes.errors.map((e) => [`${e.ruleId}\u0000${e.message}`, e]));
+  for (const p of runPlans) for (const e of p.errors) errors.set(`${e.ruleId}\u0000${e.message}`, e);
+  return {
+    ...changes,
+    blocked: [...runPlans.flatMap((p) => p.blocked), ...changes.blocked],
+    errors: [...errors.values()],
   };
 };

@@ -1,4 +1,5 @@
 import {
+  createDynamoDbClient,
   createEventBridgeClient,
   createIdentityStoreClient,
   createOrganizationsClient,
@@ -7,6 +8,7 @@ import {
   createSsmClient,
   createSsoAdminClient,
 } from '../../shared/adapters/clients.js';
+import { DynamoDbRunStore } from '../../shared/adapters/dynamodb-run-store.js';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.js';
 import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
 import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
@@ -14,9 +16,9 @@ import { withRequestRate } from '../../shared/adapters/request-rate.js';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
 import { SqsWorkQueue } from '../../shared/adapters/sqs-work-queue.js';
 import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
-import { discoverInstance } from '../../shared/adapters/sso-admin.js';
-import type { FanOutDeps } from '../../shared/domain/reconcile/fan-out.js';
+import { discoverInstance, SsoAdminAdapter } from '../../shared/adapters/sso-admin.js';
 import { loadRuleSet, parseRulesDocument } from '../../shared/domain/rules/load.js';
+import type { OrganizationRunDeps } from '../../shared/domain/runs/run-organization.js';
 import {
   type Connection,
   type FunctionClients,
@@ -32,17 +34,22 @@ import type { FanoutConfig } from '../../shared/runtime/config.js';
 import { withStandardMiddleware } from '../../shared/runtime/middleware.js';
 import { makeHandler } from './handler.js';
 
-/** The SDK clients the fan-out calls; SSO Admin only to discover the instance when the config names no identity store. */
+/**
+ * The SDK clients the fan-out calls: it reads the whole organization for a run (SSO Admin for the
+ * permission sets and every account's assignments) and keeps the run in DynamoDB.
+ */
 export interface FanoutClients
-  extends Pick<FunctionClients, 'organizations' | 'identityStore' | 'ssm' | 'sqs' | 'eventBridge' | 'sns'>,
-    Partial<Pick<FunctionClients, 'ssoAdmin'>> {}
+  extends Pick<
+    FunctionClients,
+    'organizations' | 'identityStore' | 'ssoAdmin' | 'ssm' | 'sqs' | 'eventBridge' | 'sns' | 'dynamoDb'
+  > {}
 
 /**
- * The fan-out's SDK clients with the SDK's defaults; SSO Admin only when the config leaves the
- * identity store to discovery. With a `sleep` override, the SDK's retry pauses are taken through it.
+ * The fan-out's SDK clients with the SDK's defaults. With a `sleep` override, the SDK's retry
+ * pauses are taken through it.
  */
 export const createFanoutClients = (
-  config: Pick<FanoutConfig, 'idcRegion' | 'identityStoreId'>,
+  config: Pick<FanoutConfig, 'idcRegion'>,
   connection: Connection = {},
   overrides: Pick<TimeOverrides, 'sleep'> = {},
 ) => {
@@ -55,13 +62,14 @@ export const createFanoutClients = (
     sqs: createSqsClient(options),
     eventBridge: createEventBridgeClient(options),
     sns: createSnsClient(options),
-    ...(config.identityStoreId === undefined ? { ssoAdmin: createSsoAdminClient(options) } : {}),
+    ssoAdmin: createSsoAdminClient(options),
+    dynamoDb: createDynamoDbClient(options),
   };
 };
 
 /**
  * The fan-out function: the handler over fresh directory adapters per invocation (they cache
- * what they read, and each sweep must see the directory as it is now).
+ * what they read, and each run must see the directory as it is now), the run store and the queue.
  *
  * @example
  * const fanout = await composeFanout(createFanoutClients(config), config);
@@ -78,9 +86,13 @@ export const composeFanout = async (
   const clients: FanoutClients = {
     ...sharedClients,
     identityStore: withRequestRate(sharedClients.identityStore, rate),
-    ...(sharedClients.ssoAdmin ? { ssoAdmin: withRequestRate(sharedClients.ssoAdmin, rate) } : {}),
+    ssoAdmin: withRequestRate(sharedClients.ssoAdmin, rate),
   };
-  const identityStoreId = config.identityStoreId ?? (await discover(clients)).identityStoreId;
+  const instance =
+    config.instanceArn !== undefined && config.identityStoreId !== undefined
+      ? { instanceArn: config.instanceArn, identityStoreId: config.identityStoreId }
+      : await discoverInstance(clients.ssoAdmin);
+  const clock = time.clock ?? systemClock;
   const rules = new SsmRulesSource(clients.ssm, {
     path: config.rulesPath,
     validate: loadRuleSet,
@@ -89,39 +101,36 @@ export const composeFanout = async (
   const queue = new SqsWorkQueue(clients.sqs, config.workQueueUrl);
   const publisher = new EventBridgePublisher(clients.eventBridge, config.eventBusName);
   const notifier = new SnsNotifier(clients.sns, config.summaryTopicArn);
-  const fanOutDeps = (): FanOutDeps => ({
+  const store = new DynamoDbRunStore(clients.dynamoDb, config.runTableName, clock.now);
+  const organizationRunDeps = (): OrganizationRunDeps => ({
     rules,
     organizations: new OrganizationsAdapter(clients.organizations),
-    identityStore: new IdentityStoreAdapter(clients.identityStore, identityStoreId),
+    identityStore: new IdentityStoreAdapter(clients.identityStore, instance.identityStoreId),
+    ssoAdmin: new SsoAdminAdapter(clients.ssoAdmin, { instanceArn: instance.instanceArn }),
+    store,
     queue,
     publisher,
     notifier,
     // Time-bound rules are evaluated, and the minute check answered, at this clock's time.
-    clock: time.clock ?? systemClock,
+    clock,
     ...(config.managementAccountId === undefined ? {} : { managementAccountId: config.managementAccountId }),
+    ...(config.mode === 'report' ? { modeOverride: 'report' as const } : {}),
   });
-  const handler = (event: unknown) =>
+  const handler = (event: unknown, context?: { getRemainingTimeInMillis(): number }) =>
     makeHandler({
-      ...fanOutDeps(),
+      ...organizationRunDeps(),
       rulesPath: config.rulesPath,
       logger: telemetry.logger,
       metrics: telemetry.metrics,
-    })(event);
+    })(event, context);
   return {
     /** The same handler without the Lambda middleware, for local callers. */
     handler,
     /** The fan-out as Lambda runs it: the handler behind the standard middleware. */
     lambdaHandler: withStandardMiddleware(handler),
-    /** The ports one invocation fans out with: for local callers that report the rejected documents. */
-    fanOutDeps,
+    /** The ports one invocation runs with: for local callers that report the run and the rejected documents. */
+    organizationRunDeps,
   };
 };
 
 export type ComposedFanout = Awaited<ReturnType<typeof composeFanout>>;
-
-const discover = (clients: FanoutClients) => {
-  if (clients.ssoAdmin === undefined) {
-    throw new Error('The fan-out needs an SSO Admin client to discover the identity store (IDENTITY_STORE_ID unset)');
-  }
-  return discoverInstance(clients.ssoAdmin);
-};

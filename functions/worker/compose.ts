@@ -2,6 +2,7 @@ import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { isThrottlingError } from '../../shared/adapters/aws-errors.js';
 import {
+  createDynamoDbClient,
   createEventBridgeClient,
   createIdentityStoreClient,
   createOrganizationsClient,
@@ -11,6 +12,7 @@ import {
   createSsoAdminClient,
   createSsoAdminWritesClient,
 } from '../../shared/adapters/clients.js';
+import { DynamoDbRunStore } from '../../shared/adapters/dynamodb-run-store.js';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.js';
 import { IdentityStoreAdapter } from '../../shared/adapters/identity-store.js';
 import { createAssignmentLimiter } from '../../shared/adapters/limiter.js';
@@ -18,12 +20,14 @@ import { OrganizationsAdapter } from '../../shared/adapters/organizations.js';
 import { type RequestRate, withRequestRate } from '../../shared/adapters/request-rate.js';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
 import { SqsMessageVisibility } from '../../shared/adapters/sqs-message-visibility.js';
+import { SqsWorkQueue } from '../../shared/adapters/sqs-work-queue.js';
 import { SsmRulesSource } from '../../shared/adapters/ssm-rules-source.js';
 import { discoverInstance, SsoAdminAdapter } from '../../shared/adapters/sso-admin.js';
 import type { SsoAdminPort } from '../../shared/domain/ports.js';
 import type { ReconcileDeps } from '../../shared/domain/reconcile/reconcile-scope.js';
 import { RulesCache } from '../../shared/domain/reconcile/rules-cache.js';
 import { loadRuleSet, parseRulesDocument } from '../../shared/domain/rules/load.js';
+import type { OrganizationRunDeps } from '../../shared/domain/runs/run-organization.js';
 import {
   type Connection,
   clientOptions,
@@ -61,7 +65,15 @@ export const LOOKUP_CACHE_MS = 5 * 60 * 1000;
 export interface WorkerClients
   extends Pick<
     FunctionClients,
-    'organizations' | 'identityStore' | 'ssoAdmin' | 'ssoAdminWrites' | 'ssm' | 'sqs' | 'eventBridge' | 'sns'
+    | 'organizations'
+    | 'identityStore'
+    | 'ssoAdmin'
+    | 'ssoAdminWrites'
+    | 'ssm'
+    | 'eventBridge'
+    | 'sns'
+    | 'sqs'
+    | 'dynamoDb'
   > {
   /** `ListAccountAssignmentsForPrincipal` in the management account, when a read role is configured. */
   readonly principalRead?: FunctionClients['ssoAdmin'];
@@ -93,6 +105,7 @@ export const createWorkerClients = (
     sqs: createSqsClient(others),
     eventBridge: createEventBridgeClient(others),
     sns: createSnsClient(others),
+    dynamoDb: createDynamoDbClient(others),
     ...(config.principalReadRoleArn
       ? {
           principalRead: new SSOAdminClient({
@@ -161,6 +174,8 @@ export const composeWorker = async (
   const rules = new RulesCache(ssmRules, clock, config.rulesCacheSeconds * 1000);
   const publisher = new EventBridgePublisher(clients.eventBridge, config.eventBusName);
   const notifier = new SnsNotifier(clients.sns, config.summaryTopicArn);
+  const store = new DynamoDbRunStore(clients.dynamoDb, config.runTableName, clock.now);
+  const queue = new SqsWorkQueue(clients.sqs, config.workQueueUrl);
   // Reads only: it never writes, so it needs none of the write discipline's settings.
   const principalReader =
     clients.principalRead && new SsoAdminAdapter(clients.principalRead, { instanceArn: instance.instanceArn });
@@ -198,12 +213,32 @@ export const composeWorker = async (
       notifier,
       clock,
       managementAccountId: config.managementAccountId,
+      runStore: store,
+    };
+  };
+
+  /** The ports a continuation of an organization-wide read runs with (the run carries its own rules). */
+  const organizationRunDeps = (): OrganizationRunDeps => {
+    const { identityStore, ssoAdmin } = currentLookups();
+    return {
+      rules,
+      organizations: new OrganizationsAdapter(clients.organizations),
+      identityStore,
+      ssoAdmin,
+      store,
+      queue,
+      publisher,
+      notifier,
+      clock,
+      managementAccountId: config.managementAccountId,
+      ...(config.mode === 'report' ? { modeOverride: 'report' as const } : {}),
     };
   };
 
   const visibility = new SqsMessageVisibility(clients.sqs);
   const reconcile = makeHandler({
     reconcileDeps,
+    organizationRunDeps,
     clock,
     throttled: {
       isThrottling: isThrottlingError,
@@ -229,6 +264,7 @@ export const composeWorker = async (
      * report each work item's outcome, which the handler only logs.
      */
     reconcileDeps,
+    organizationRunDeps,
   };
 };
 

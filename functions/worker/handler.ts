@@ -8,6 +8,7 @@ import { parseWorkItem } from '../../shared/domain/reconcile/parse-work-item.js'
 import { ReconcileError } from '../../shared/domain/reconcile/reconcile-error.js';
 import { type ReconcileDeps, reconcileScope } from '../../shared/domain/reconcile/reconcile-scope.js';
 import { throttledRetrySeconds } from '../../shared/domain/reconcile/throttled-retry.js';
+import { continueOrganizationRun, type OrganizationRunDeps } from '../../shared/domain/runs/run-organization.js';
 import { scopeKey } from '../../shared/domain/scope.js';
 import type { HandlerLogger } from '../../shared/runtime/logger.js';
 import { MetricNames, type MetricsRecorder, recordOutcome } from '../../shared/runtime/metrics.js';
@@ -15,6 +16,8 @@ import { MetricNames, type MetricsRecorder, recordOutcome } from '../../shared/r
 export interface WorkerDeps {
   /** Ports for one invocation: directory caches must not outlive it. */
   readonly reconcileDeps: () => ReconcileDeps;
+  /** Ports for the continuation of an organization-wide read (an `all` item carrying its run). */
+  readonly organizationRunDeps: () => OrganizationRunDeps;
   readonly modeOverride?: 'report';
   readonly clock: ClockPort;
   readonly logger: HandlerLogger;
@@ -55,7 +58,13 @@ export const makeHandler = (deps: WorkerDeps) => async (event: SQSEvent, context
     const started = deps.clock.now();
     try {
       const item = parseWorkItem(record.body);
-      deps.logger.appendKeys({ scope: scopeKey(item.scope), eventId: item.origin.eventId });
+      deps.logger.appendKeys({ scope: scopeKey(item.scope), eventId: item.origin.eventId, runId: item.run?.runId });
+      if (item.scope.kind === 'all' && item.run !== undefined) {
+        const budget = { remainingMs: () => context.getRemainingTimeInMillis() };
+        const { run } = await continueOrganizationRun(deps.organizationRunDeps(), item.run.runId, budget);
+        deps.logger.info('Run continued', { status: run.status, read: run.read, ...run.counts });
+        return;
+      }
       const outcome = await reconcileScope(ports, item, deps.modeOverride ? { modeOverride: deps.modeOverride } : {});
       recordOutcome(deps.metrics, outcome);
       const { status, reason, applied, plan } = outcome;

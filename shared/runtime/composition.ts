@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -60,6 +61,8 @@ export interface FunctionClients {
   readonly sqs: Send<SQSClient>;
   readonly eventBridge: Send<EventBridgeClient>;
   readonly sns: Send<SNSClient>;
+  /** The run store's table. */
+  readonly dynamoDb: Send<DynamoDBClient>;
 }
 
 /** The client settings of one composition: the connection, the config's Region unless it names one. */

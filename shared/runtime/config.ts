@@ -88,6 +88,8 @@ const variables = {
     z.string().check(z.regex(/^arn:[a-z-]+:sqs:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?$/, 'must be an SQS queue ARN')),
   ),
   MODE: z._default(z.enum(['enforce', 'report']), 'enforce'),
+  // The stack names the table; the default is its name, for a hand-made deployment.
+  RUN_TABLE_NAME: z._default(z.string().check(z.minLength(1)), 'idc-lifecycle-runs'),
 } as const satisfies Record<string, z.ZodMiniType>;
 
 type Variable = keyof typeof variables;
@@ -112,8 +114,12 @@ const functions = {
     managementAccountId: 'OPTIONAL_MANAGEMENT_ACCOUNT_ID',
     requestRate: 'IDC_REQUEST_RATE',
     requestBurst: 'IDC_REQUEST_BURST',
+    runTableName: 'RUN_TABLE_NAME',
+    mode: 'MODE',
   },
   worker: {
+    workQueueUrl: 'WORK_QUEUE_URL',
+    runTableName: 'RUN_TABLE_NAME',
     rulesPath: 'RULES_PATH',
     eventBusName: 'EVENT_BUS_NAME',
     summaryTopicArn: 'SUMMARY_TOPIC_ARN',

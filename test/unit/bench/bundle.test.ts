@@ -13,6 +13,7 @@ import {
 import { FUNCTION_BUNDLING } from '../../../infra/bundling.js';
 
 const SDK_CLIENTS = [
+  'client-dynamodb',
   'client-eventbridge',
   'client-identitystore',
   'client-organizations',
@@ -25,8 +26,9 @@ const SDK_CLIENTS = [
 /** The SDK clients each composition root calls, and so the only ones its bundle may hold. */
 const CLIENTS_USED: Record<FunctionName, readonly string[]> = {
   intake: ['client-sqs'],
-  // SSO Admin only for `discoverInstance`, when IDENTITY_STORE_ID is unset.
+  // The fan-out reads the whole organization (SSO Admin included) and keeps runs in DynamoDB.
   fanout: [
+    'client-dynamodb',
     'client-eventbridge',
     'client-identitystore',
     'client-organizations',
@@ -36,7 +38,9 @@ const CLIENTS_USED: Record<FunctionName, readonly string[]> = {
     'client-sso-admin',
   ],
   // SQS for ChangeMessageVisibility: a throttled item comes back within a minute.
+  // The run store (DynamoDB) and the continuation of an organization-wide read (SQS) included.
   worker: [
+    'client-dynamodb',
     'client-eventbridge',
     'client-identitystore',
     'client-organizations',

@@ -31,6 +31,7 @@ const CONTEXT = { functionName: 'worker', awsRequestId: 'compose' } as Context;
 
 const ENV = {
   RULES_PATH,
+  WORK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/work.fifo',
   EVENT_BUS_NAME: 'idc-lifecycle',
   SUMMARY_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:summaries',
   INSTANCE_ARN,

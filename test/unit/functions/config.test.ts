@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../shared/runtime/config.js';
 
 const workerEnv = {
+  WORK_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/work.fifo',
   EVENT_BUS_NAME: 'idc-lifecycle',
   SUMMARY_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:summary',
   MANAGEMENT_ACCOUNT_ID: '111111111111',
@@ -14,6 +15,8 @@ describe('loadConfig', () => {
 
     // Assess
     expect(config).toEqual({
+      workQueueUrl: workerEnv.WORK_QUEUE_URL,
+      runTableName: 'idc-lifecycle-runs',
       rulesPath: '/idc-lifecycle/rules/',
       eventBusName: 'idc-lifecycle',
       summaryTopicArn: workerEnv.SUMMARY_TOPIC_ARN,

@@ -4,6 +4,7 @@ import { MalformedEventError } from '../../../shared/events/result.js';
 import { RULE_BOUNDARY_COMMAND } from '../../../shared/events/rule-boundary.js';
 import {
   InMemoryQueue,
+  InMemoryRunStore,
   RecordingLogger,
   RecordingMetrics,
   RecordingNotifier,
@@ -37,6 +38,8 @@ const setup = (now = Date.parse('2026-03-01T16:05:00Z')) => {
     rules,
     organizations: org,
     identityStore: org,
+    ssoAdmin: org,
+    store: new InMemoryRunStore(),
     queue,
     publisher: new RecordingPublisher(),
     notifier: new RecordingNotifier(),

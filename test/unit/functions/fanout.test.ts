@@ -2,14 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { makeHandler } from '../../../functions/fanout/handler.js';
 import { RulesUnavailableError } from '../../../shared/domain/errors.js';
 import {
+  FixedClock,
   InMemoryQueue,
+  InMemoryRunStore,
   RecordingLogger,
   RecordingMetrics,
   RecordingNotifier,
   RecordingPublisher,
   StaticRulesSource,
 } from '../../support/fakes/index.js';
-import { MANAGEMENT, PROD, SANDBOX, SHARED, storyOrganization, storyRules } from '../reconcile/world.js';
+import { GROUP, MANAGEMENT, PROD, PS, SANDBOX, SHARED, storyOrganization, storyRules } from '../reconcile/world.js';
+
+const approvalEvent = (runId: string) => ({
+  id: 'approval-evt-1',
+  source: 'idc-lifecycle.approval',
+  'detail-type': 'Run Approval',
+  detail: { runId, approvedBy: 'jane@example.com' },
+});
+
 import { moveAccountEvent, rulesChangeEvent, scheduledEvent } from './events.js';
 
 const setup = (rules = new StaticRulesSource(storyRules())) => {
@@ -18,10 +28,14 @@ const setup = (rules = new StaticRulesSource(storyRules())) => {
   const publisher = new RecordingPublisher();
   const logger = new RecordingLogger();
   const metrics = new RecordingMetrics();
+  const store = new InMemoryRunStore();
   const handler = makeHandler({
     rules,
     organizations: org,
     identityStore: org,
+    ssoAdmin: org,
+    store,
+    clock: new FixedClock(),
     queue,
     publisher,
     notifier: new RecordingNotifier(),
@@ -30,7 +44,7 @@ const setup = (rules = new StaticRulesSource(storyRules())) => {
     logger,
     metrics,
   });
-  return { org, queue, publisher, logger, metrics, handler };
+  return { org, queue, publisher, logger, metrics, handler, store };
 };
 
 describe('fanout handler', () => {
@@ -52,6 +66,42 @@ describe('fanout handler', () => {
         .sort(),
     ).toEqual([`account:${PROD}`, `account:${SANDBOX}`, `account:${SHARED}`]);
     expect(new Set(queue.items.map((i) => i.origin.eventId))).toEqual(new Set([eventId]));
+  });
+
+  it('releases the held revocations of a blocked run on a Run Approval event', async () => {
+    // Prepare: a sweep blocked by a guard of 0 over drift on PROD
+    const { org, queue, handler, store } = setup(
+      new StaticRulesSource(storyRules({ revocationGuard: { maxPerRun: 0 } })),
+    );
+    org.state.assignments.push({
+      accountId: PROD,
+      permissionSetArn: PS.readOnly,
+      principalType: 'GROUP',
+      principalId: GROUP.developers,
+    });
+    await handler(scheduledEvent());
+    const [blocked] = await store.listRuns(1);
+    queue.drain();
+
+    // Act
+    await handler(approvalEvent(blocked?.runId ?? ''));
+
+    // Assess
+    expect(queue.items.map((i) => [i.scope, i.run?.planned])).toEqual([
+      [{ kind: 'account', accountId: PROD }, { delete: [`${PS.readOnly}|GROUP|${GROUP.developers}`] }],
+    ]);
+  });
+
+  it.each([
+    ['a malformed approval', { ...approvalEvent('x'), detail: { runId: 'x' } }],
+    ['the approval of an unknown run', approvalEvent('schedule-nope')],
+  ])('logs and drops %s', async (_name, event) => {
+    const { queue, logger, handler } = setup();
+
+    await handler(event);
+
+    expect(queue.items).toEqual([]);
+    expect(logger.messages()).toEqual(['Approval refused']);
   });
 
   it('ignores an event that names no sweep', async () => {

@@ -2,14 +2,16 @@ import type { Context, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { makeHandler } from '../../../functions/worker/handler.js';
 import { AssignmentOperationError } from '../../../shared/domain/errors.js';
+import { beginOrganizationRun } from '../../../shared/domain/runs/run-organization.js';
 import { type Scope, scopeKey } from '../../../shared/domain/scope.js';
-import { RecordingLogger, RecordingMetrics } from '../../support/fakes/index.js';
+import { InMemoryQueue, InMemoryRunStore, RecordingLogger, RecordingMetrics } from '../../support/fakes/index.js';
 import { describeAssignments, GROUP, PROD, PS, SHARED, story, storyRules, USER } from '../reconcile/world.js';
 
 const context = {
   functionName: 'worker',
   awsRequestId: 'req-1',
   invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111111111111:function:worker',
+  getRemainingTimeInMillis: () => 900_000,
 } as Context;
 
 let sequence = 0;
@@ -50,8 +52,19 @@ const setup = (modeOverride?: 'report', visibilityFails = false) => {
   const metrics = new RecordingMetrics();
   const logger = new RecordingLogger();
   const retried: { messageId: string; seconds: number }[] = [];
+  const store = new InMemoryRunStore();
+  const queue = new InMemoryQueue();
+  const organizationRunDeps = () => ({
+    ...s.deps,
+    organizations: s.org,
+    identityStore: s.org,
+    ssoAdmin: s.org,
+    store,
+    queue,
+  });
   const handler = makeHandler({
     reconcileDeps: () => s.deps,
+    organizationRunDeps,
     clock: s.clock,
     logger,
     metrics,
@@ -65,10 +78,27 @@ const setup = (modeOverride?: 'report', visibilityFails = false) => {
     },
     ...(modeOverride === undefined ? {} : { modeOverride }),
   });
-  return { ...s, metrics, logger, handler, retried };
+  return { ...s, metrics, logger, handler, retried, store, queue, organizationRunDeps };
 };
 
 describe('worker handler', () => {
+  it('continues an organization-wide read from its continuation item and plans the run', async () => {
+    // Prepare: a run whose first invocation ran out of time before reading anything
+    const { handler, store, queue, organizationRunDeps, logger } = setup();
+    const origin = { eventId: 'sweep-1', eventName: 'Scheduled Event', source: 'aws.scheduler' };
+    await beginOrganizationRun(organizationRunDeps(), 'schedule', origin, { remainingMs: () => 0 });
+    const [continuation] = queue.drain();
+
+    // Act
+    const response = await handler({ Records: [record({ kind: 'all' }, JSON.stringify(continuation))] }, context);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await store.getRun('schedule-sweep-1'))?.status).toBe('planned');
+    expect(queue.scopeKeys()).toContain(`account:${PROD}`);
+    expect(logger.messages()).toContain('Run continued');
+  });
+
   it('reconciles every record and reports no failure when all succeed', async () => {
     // Prepare
     const { org, metrics, handler } = setup();
