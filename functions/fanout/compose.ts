@@ -44,8 +44,11 @@ export interface FanoutClients
     'organizations' | 'identityStore' | 'ssoAdmin' | 'ssm' | 'sqs' | 'eventBridge' | 'sns' | 'dynamoDb'
   > {}
 
+/** Attempts per Identity Center and Organizations read, as many as the worker's. */
+export const FANOUT_READ_ATTEMPTS = 8;
+
 /**
- * The fan-out's SDK clients with the SDK's defaults. With a `sleep` override, the SDK's retry
+ * The fan-out's SDK clients: reads with {@link FANOUT_READ_ATTEMPTS} attempts, the rest with the SDK's defaults. With a `sleep` override, the SDK's retry
  * pauses are taken through it.
  */
 export const createFanoutClients = (
@@ -54,15 +57,18 @@ export const createFanoutClients = (
   overrides: Pick<TimeOverrides, 'sleep'> = {},
 ) => {
   const options = retryingClientOptions(connection, config.idcRegion, SDK_DEFAULT_ATTEMPTS, overrides.sleep);
+  // The organization read shares Identity Center's rate with every worker: it retries as long as
+  // the worker's reads do, so that a throttled burst slows a run down instead of failing it.
+  const reads = retryingClientOptions(connection, config.idcRegion, FANOUT_READ_ATTEMPTS, overrides.sleep);
   // Only the clients this function calls: each factory pulls in one SDK package (docs/design.md §8).
   return {
-    organizations: createOrganizationsClient(options),
-    identityStore: createIdentityStoreClient(options),
+    organizations: createOrganizationsClient(reads),
+    identityStore: createIdentityStoreClient(reads),
     ssm: createSsmClient(options),
     sqs: createSqsClient(options),
     eventBridge: createEventBridgeClient(options),
     sns: createSnsClient(options),
-    ssoAdmin: createSsoAdminClient(options),
+    ssoAdmin: createSsoAdminClient(reads),
     dynamoDb: createDynamoDbClient(options),
   };
 };

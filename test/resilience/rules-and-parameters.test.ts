@@ -158,40 +158,70 @@ describe('resilience: rules and Parameter Store', () => {
     },
   );
 
-  it('applies the grants, holds back every revocation and announces Reconcile Blocked when a rules change would revoke beyond maxPerRun', async () => {
+  it('applies the grants, holds every revocation of the run and lists them in one Run Blocked event when a rules change would revoke beyond maxPerRun', async () => {
     // Prepare
     const s = await startConverged();
     const before = s.snapshot().assignments;
     const guarded = SETTINGS_YAML.replace('maxPerRun: 25', 'maxPerRun: 2');
     s.emulator.world.putParameter(SETTINGS_DOCUMENT, guarded);
     s.emulator.world.putParameter(WORKLOADS_DOCUMENT, NARROWED_WORKLOADS_YAML);
+    const documents = [
+      { name: SETTINGS_DOCUMENT, value: guarded },
+      { name: WORKLOADS_DOCUMENT, value: NARROWED_WORKLOADS_YAML },
+    ];
 
     // Act
     await s.fanout(parameterChange('ssm-update-settings', SETTINGS_DOCUMENT, 'Update'));
     await s.fanout(parameterChange('ssm-update-workloads', WORKLOADS_DOCUMENT, 'Update'));
     const deliveries = await s.drain();
 
-    // Assess
+    // Assess: each rules change is one run, held as a whole: three revocations on each of four
+    // production accounts are twelve, over maxPerRun though no account alone is.
     expect(deliveries.every((d) => d.failedIds.size === 0)).toBe(true);
     expect(deletes(s)).toEqual([]);
     expect(s.snapshot().assignments).toEqual(expect.arrayContaining(before));
     for (const accountId of PROD_ACCOUNTS) {
       expect(assignmentLabels(s.snapshot(), accountId)).toContain(`${accountId} ReadOnlyAccess Auditors`);
     }
-    const blocked = s.publisher.ofType('Reconcile Blocked');
-    // Both changes fanned out a sweep, so every production account was blocked once per sweep.
-    expect([...new Set(blocked.map((e) => e.detail.scope))].sort()).toEqual(PROD_ACCOUNTS.map((id) => `account:${id}`));
-    expect(blocked.every((e) => e.detail.wouldDelete === 3)).toBe(true);
-    expect(s.metrics.total(MetricNames.reconcileBlocked)).toBe(blocked.length);
-    expect(s.notifier.notifications.filter((n) => n.subject.endsWith('revocations blocked'))).toHaveLength(
-      blocked.length,
-    );
+    const blocked = s.publisher.ofType('Run Blocked');
+    expect(blocked).toHaveLength(2);
+    for (const event of blocked) {
+      expect(event.detail.wouldDelete).toBe(12);
+      const [held] = event.detail.blocked as { changes: { accountId: string; reason: string }[] }[];
+      expect(new Set(held?.changes.map((c) => c.accountId))).toEqual(new Set(PROD_ACCOUNTS));
+    }
+    expect(s.notifier.notifications.filter((n) => n.subject.includes('held for approval'))).toHaveLength(2);
+    expect(remainingDrift(s.snapshot(), documents)).toEqual({ create: [], delete: [], blocked: 12 });
+  });
+
+  it('applies exactly the held revocations once the blocked run is approved', async () => {
+    // Prepare: a blocked rules-change run
+    const s = await startConverged();
+    const guarded = SETTINGS_YAML.replace('maxPerRun: 25', 'maxPerRun: 2');
+    s.emulator.world.putParameter(SETTINGS_DOCUMENT, guarded);
+    s.emulator.world.putParameter(WORKLOADS_DOCUMENT, NARROWED_WORKLOADS_YAML);
+    await s.fanout(parameterChange('ssm-update-both', WORKLOADS_DOCUMENT, 'Update'));
+    await s.drain();
+    const runId = s.publisher.ofType('Run Blocked')[0]?.detail.runId as string;
+
+    // Act
+    await s.fanout({
+      id: 'approval-1',
+      source: 'idc-lifecycle.approval',
+      'detail-type': 'Run Approval',
+      detail: { runId, approvedBy: 'platform-team' },
+    });
+    const deliveries = await s.drain();
+
+    // Assess
+    expect(deliveries.every((d) => d.failedIds.size === 0)).toBe(true);
+    expect(deletes(s)).toHaveLength(12);
     expect(
       remainingDrift(s.snapshot(), [
         { name: SETTINGS_DOCUMENT, value: guarded },
         { name: WORKLOADS_DOCUMENT, value: NARROWED_WORKLOADS_YAML },
       ]),
-    ).toEqual({ create: [], delete: [], blocked: 12 });
+    ).toEqual(CONVERGED);
   });
 
   it('keeps the rules in force, rejects the newcomer and revokes nothing when a document valid on its own clashes with the others', async () => {

@@ -33,7 +33,7 @@ export interface ApplyPlanInput {
   readonly rulesRejected?: number;
   /**
    * `false` for an item of an organization-wide run, whose one digest went out when it was
-   * planned; failures still throw. Default true.
+   * planned: only a failure is told. Default true.
    */
   readonly notify?: boolean;
   /** Set when the plan offboards a principal: success is announced as "Offboarding Completed". */
@@ -164,9 +164,10 @@ const finish = async (
   failures: readonly OperationFailure[],
 ): Promise<void> => {
   const { plan } = input;
+  // A run's items leave the telling to the run's digest, but for their failures.
   const worthTelling =
-    input.notify !== false &&
-    (hasChanges(plan) || plan.blocked.length > 0 || plan.errors.length > 0 || failures.length > 0);
+    failures.length > 0 ||
+    (input.notify !== false && (hasChanges(plan) || plan.blocked.length > 0 || plan.errors.length > 0));
   const [published, notified] = await Promise.allSettled([
     events.length > 0 ? deps.publisher.publish(events) : Promise.resolve(),
     worthTelling

@@ -37,7 +37,7 @@ export const sendRunDigest = async (notifier: NotifierPort, run: RunRecord, plan
       : run.mode === 'report'
         ? 'changes planned (report mode)'
         : `${counts.create + counts.membershipAdd} grant(s), ${counts.delete + counts.membershipRemove} revocation(s)`;
-  await notifier.notify(`idc-lifecycle ${run.trigger} run ${run.runId}: ${what}`.slice(0, 100), {
+  await notifier.notify(`idc-lifecycle run ${run.runId}: ${what}`.slice(0, 100), {
     scope: `run ${run.runId} (${run.trigger})`,
     plan,
     applied: run.mode !== 'report',
