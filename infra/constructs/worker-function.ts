@@ -22,6 +22,7 @@ import {
 import { EVENT_LANE_MAX_CONCURRENCY, type RequestShareSplit, workerRateEnvironment } from '../request-share.js';
 import type { AlertTopic } from './alert-topic.js';
 import { LifecycleFunction } from './lifecycle-function.js';
+import type { RunStore } from './run-store.js';
 
 /** Fixed so that the management account's read role can trust it by ARN before it exists. */
 export const WORKER_ROLE_NAME = 'idc-lifecycle-worker';
@@ -51,6 +52,8 @@ export interface WorkerFunctionProps {
   readonly eventQueue: IQueue;
   /** Each environment's part of the Identity Center request share (infra/request-share.ts). */
   readonly requestShare: RequestShareSplit;
+  /** Where runs are kept: the worker reads the accepted rules version and totals, and continues reads. */
+  readonly runs: RunStore;
   readonly failureQueue: IQueue;
   readonly eventBus: IEventBus;
   readonly alerts: AlertTopic;
@@ -89,6 +92,8 @@ export class WorkerFunction extends LifecycleFunction {
       memorySize: 512,
       roleName: props.fixedRoleName ? WORKER_ROLE_NAME : undefined,
       environment: {
+        WORK_QUEUE_URL: props.workQueue.queueUrl,
+        RUN_TABLE_NAME: props.runs.table.tableName,
         INSTANCE_ARN: props.identityCenter.instanceArn,
         IDENTITY_STORE_ID: props.identityCenter.identityStoreId,
         IDC_REGION: props.homeRegion,
@@ -121,6 +126,9 @@ export class WorkerFunction extends LifecycleFunction {
     );
     props.eventBus.grantPutEventsTo(this.function);
     props.alerts.grantPublish(this.role);
+    // The continuation of an organization-wide read is queued by the worker that ran out of time.
+    props.workQueue.grantSendMessages(this.function);
+    props.runs.grantRunAccess(this.function);
     const refs = props.identityCenter;
     this.allow(
       combine(

@@ -14,6 +14,7 @@ import { Monitoring } from '../constructs/monitoring.js';
 import { RuleWindowSchedule } from '../constructs/rule-window-schedule.js';
 import { RulesPublisherPolicy } from '../constructs/rules-publisher-policy.js';
 import { RulesSeed } from '../constructs/rules-seed.js';
+import { RunStore } from '../constructs/run-store.js';
 import { SweepSchedule } from '../constructs/sweep-schedule.js';
 import { WorkQueue } from '../constructs/work-queue.js';
 import { WORKER_MAX_CONCURRENCY, WORKER_TIMEOUT, WorkerFunction } from '../constructs/worker-function.js';
@@ -71,6 +72,7 @@ export class IdcLifecycleStack extends Stack {
   readonly intake: IntakeFunction;
   readonly fanout: FanoutFunction;
   readonly worker: WorkerFunction;
+  readonly runs: RunStore;
   readonly alerts: AlertTopic;
   readonly rulesSeed?: RulesSeed;
   /** The policy to attach to whoever publishes rules (docs/deployment.md §5.1). */
@@ -129,8 +131,10 @@ export class IdcLifecycleStack extends Stack {
     });
 
     const common = { failureQueue: invocationDlq.queue, logRetention, rulesPath };
+    this.runs = new RunStore(this, 'Runs', { eventBus: this.eventBus });
     const shared = {
       ...common,
+      runs: this.runs,
       workQueue: this.workQueue,
       eventBus: this.eventBus,
       alerts: this.alerts,
@@ -138,7 +142,11 @@ export class IdcLifecycleStack extends Stack {
       homeRegion: config.homeRegion,
       managementAccountId: config.managementAccountId,
     };
-    this.fanout = new FanoutFunction(this, 'Fanout', { ...shared, requestRate: requestShare.fanout });
+    this.fanout = new FanoutFunction(this, 'Fanout', {
+      ...shared,
+      requestRate: requestShare.fanout,
+      mode: config.mode,
+    });
     this.worker = new WorkerFunction(this, 'Worker', {
       ...shared,
       eventQueue: this.eventQueue,
@@ -166,6 +174,11 @@ export class IdcLifecycleStack extends Stack {
       managementAccountId: config.managementAccountId,
       automationAccountId: config.automationAccountId,
       rulesPath,
+    });
+    this.runs.routeApprovals({
+      fanout: this.fanout.function,
+      deadLetterQueue: deliveryDlq.queue,
+      accountId: config.automationAccountId,
     });
     new SweepSchedule(this, 'Sweep', {
       fanout: this.fanout.function,
@@ -205,6 +218,12 @@ export class IdcLifecycleStack extends Stack {
     output('IntakeFunctionName', this.intake.function.functionName, 'Intake function');
     output('FanoutFunctionName', this.fanout.function.functionName, 'Fan-out function (invoke it to run a sweep)');
     output('WorkerFunctionName', this.worker.function.functionName, 'Worker function');
+    output('RunTableName', this.runs.table.tableName, 'Runs, their held changes and approvals (idc-lifecycle runs)');
+    output(
+      'ApproverPolicyArn',
+      this.runs.approverPolicy.managedPolicyArn,
+      'Attach to whoever may approve blocked runs (idc-lifecycle approve)',
+    );
     output(
       'RulesPublisherPolicyArn',
       this.rulesPublisherPolicy.managedPolicyArn,

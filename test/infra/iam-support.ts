@@ -16,8 +16,14 @@ export const statementsOf = (template: Template, role: IRole): Statement[] => {
   const inline = (template.findResources('AWS::IAM::Role')[roleId]?.Properties?.Policies ?? []) as {
     PolicyDocument: { Statement: Statement[] };
   }[];
-  const attached = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
-    (policy.Properties.Roles as unknown[]).some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId })),
+  // CDK moves statements past the inline size limit into managed "overflow" policies on the role.
+  const attached = [
+    ...Object.values(template.findResources('AWS::IAM::Policy')),
+    ...Object.values(template.findResources('AWS::IAM::ManagedPolicy')),
+  ].filter((policy) =>
+    ((policy.Properties.Roles ?? []) as unknown[]).some(
+      (ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId }),
+    ),
   );
   return [...inline, ...attached.map((policy) => policy.Properties)].flatMap(
     (policy) => (policy as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
