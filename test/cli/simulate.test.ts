@@ -353,3 +353,55 @@ describe('idc-lifecycle simulate', () => {
     expect(stderr).toMatch(/event file .*missing\.json does not exist/);
   });
 });
+
+describe('idc-lifecycle plan and simulate', () => {
+  const keyOf = (c: { accountId: string; permissionSetArn: string; principalType: string; principalId: string }) =>
+    `${c.accountId}|${c.permissionSetArn}|${c.principalType}|${c.principalId}`;
+  type Change = { accountId: string; permissionSetArn: string; principalType: string; principalId: string };
+  type Result = { create: Change[]; delete: Change[]; blocked: { reason: string; changes: Change[] }[] };
+
+  it('report the same creates, deletes and held changes for the same rules change', async () => {
+    // Prepare: a guard that holds any revocation, so that the run's held changes are compared too
+    const settings = (await readFile(RULES[1] as string, 'utf8')).replace(/maxPerRun: \d+/, 'maxPerRun: 0');
+    const parity = join(dir, 'parity');
+    await mkdir(parity, { recursive: true });
+    await writeFile(join(parity, 'settings.yaml'), settings);
+    const rulesBefore = [RULES[0] as string, join(parity, 'settings.yaml'), RULES[2] as string];
+    const update = repo('examples/events/rules-update/workloads.yaml');
+
+    // Act
+    const planned = await runCli([
+      'plan',
+      '--rules',
+      RULES[0] as string,
+      join(parity, 'settings.yaml'),
+      update,
+      '--snapshot',
+      SNAPSHOT,
+      '--format',
+      'json',
+    ]);
+    const simulated = await runCli([
+      'simulate',
+      '--snapshot',
+      SNAPSHOT,
+      '--rules',
+      ...rulesBefore,
+      '--event',
+      repo('examples/events/06-rules-changed.json'),
+      '--rules-update',
+      update,
+      '--format',
+      'json',
+    ]);
+
+    // Assess
+    const plan = JSON.parse(planned.stdout) as Result;
+    const sim = JSON.parse(simulated.stdout) as Result;
+    expect(sim.create.map(keyOf).sort()).toEqual(plan.create.map(keyOf).sort());
+    expect(sim.delete.map(keyOf).sort()).toEqual(plan.delete.map(keyOf).sort());
+    const held = (r: Result) => r.blocked.flatMap((b) => b.changes.map(keyOf)).sort();
+    expect(held(plan).length).toBeGreaterThan(0);
+    expect(held(sim)).toEqual(held(plan));
+  });
+});
