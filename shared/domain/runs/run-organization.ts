@@ -12,12 +12,12 @@ import type {
   SsoAdminPort,
   WorkQueuePort,
 } from '../ports.js';
-import { announceRejections } from '../reconcile/fan-out.js';
 import { ruleNeeds } from '../reconcile/rule-needs.js';
 import type { RuleSet } from '../rules/schema.js';
 import type { WorkItemOrigin } from '../scope.js';
 import { planCounts, sendRunDigest } from './digest.js';
 import { planOrganizationRun } from './organization-run.js';
+import { announceRejections } from './rules-rejections.js';
 import { rulesVersionOf } from './rules-version.js';
 import type { RunRecord, RunTrigger } from './run.js';
 import { runBlocked } from './run-events.js';
