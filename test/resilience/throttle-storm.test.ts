@@ -16,25 +16,23 @@ const failedIds = (deliveries: readonly Delivery[]): string[] => deliveries.flat
 
 describe('resilience: a throttle storm during an organization-wide run', () => {
   it('brings every throttled item back within a minute, never after the visibility timeout, and converges', async () => {
-    // Prepare: the sweep's account reads are throttled more times in a row than the worker's read
-    // attempts, three items' worth, so that whole reconciles fail on throttling mid-run.
-    system = await startSystem({
-      emulator: {
-        faults: {
-          scripted: [
-            {
-              operation: 'ListPermissionSetsProvisionedToAccount',
-              error: 'ThrottlingException',
-              count: 3 * WORKER_READ_ATTEMPTS,
-            },
-          ],
-        },
-      },
-    });
+    // Prepare: once the run is planned, the workers' live re-reads of their accounts are throttled
+    // more times in a row than the worker's read attempts, three items' worth, so that whole
+    // reconciles fail on throttling mid-run.
+    system = await startSystem({});
     const s = system;
+    await s.fanout(scheduledSweep('sweep-throttle-storm'));
+    s.emulator.setFaults({
+      scripted: [
+        {
+          operation: 'ListPermissionSetsProvisionedToAccount',
+          error: 'ThrottlingException',
+          count: 3 * WORKER_READ_ATTEMPTS,
+        },
+      ],
+    });
 
     // Act
-    await s.fanout(scheduledSweep('sweep-throttle-storm'));
     const deliveries = await s.drain({ workers: [s.worker, s.startWorker()], batchSize: 1 });
 
     // Assess
