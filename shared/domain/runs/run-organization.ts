@@ -1,3 +1,4 @@
+import { holdRevocations } from '../hold-revocations.js';
 import type { AccountAssignment, GroupMembership, OrganizationView } from '../model.js';
 import type { Plan } from '../plan-types.js';
 import type {
@@ -60,6 +61,8 @@ export const CHUNK_RESERVE_MS = 120_000;
 /** The organization as the run read it, the accounts still to read, and the rule set it plans with. */
 interface RunFrame {
   readonly ruleSet: RuleSet;
+  /** Rules documents rejected when the run loaded its rules: the run then only grants. */
+  readonly rejected?: readonly string[];
   readonly view: OrganizationView;
   readonly accountIds: readonly string[];
 }
@@ -102,7 +105,8 @@ export const beginOrganizationRun = async (
 
   const view = await readOrganizationFrame(deps, ruleSet);
   const accountIds = view.accounts.map((a) => a.id).sort();
-  await deps.store.saveState(runId, 'frame', { ruleSet, view, accountIds } satisfies RunFrame);
+  const rejected = rejections.map((r) => r.document);
+  await deps.store.saveState(runId, 'frame', { ruleSet, view, accountIds, rejected } satisfies RunFrame);
   await deps.store.saveRun({
     runId,
     trigger,
@@ -170,20 +174,31 @@ const finishOrganizationRun = async (
   frame: RunFrame,
   actualAssignments: readonly AccountAssignment[],
 ): Promise<Omit<OrganizationRunResult, 'rejections'>> => {
-  const { plan, totals } = planOrganizationRun({
+  const planned = planOrganizationRun({
     ruleSet: frame.ruleSet,
     view: frame.view,
     actualAssignments,
     actualMemberships: frame.view.groupMemberships,
     now: deps.clock.now(),
   });
+  const { totals } = planned;
+  // While a rules document is rejected, the rules in force are not the ones the team meant:
+  // the run grants, and holds every revocation (docs/design.md §1.2, fail-safe rules).
+  const rejected = frame.rejected ?? [];
+  const plan =
+    rejected.length === 0
+      ? planned.plan
+      : holdRevocations(
+          planned.plan,
+          `revocations held until the rules are valid again: rejected rules document(s) ${rejected.join(', ')}`,
+        );
   const report = run.mode === 'report';
   const items = report
     ? []
     : runWorkItems(plan, { runId: run.runId, rulesVersion: run.rulesVersion, origin: run.origin });
   if (items.length > 0) await deps.queue.enqueue(items);
   const guardTripped = plan.blocked.some((block) => block.reason.startsWith(GUARD_REASON));
-  const planned: RunRecord = {
+  const record: RunRecord = {
     ...run,
     status: guardTripped && !report ? 'blocked' : 'planned',
     counts: planCounts(plan, items.length),
@@ -191,11 +206,11 @@ const finishOrganizationRun = async (
     blocked: plan.blocked,
     errors: plan.errors,
   };
-  await deps.store.saveRun(planned);
+  await deps.store.saveRun(record);
   await deps.store.saveTotals({ ...totals, runId: run.runId });
-  if (planned.status === 'blocked') await deps.publisher.publish([runBlocked(planned, plan)]);
-  await sendRunDigest(deps.notifier, planned, plan);
-  return { run: planned, plan };
+  if (record.status === 'blocked') await deps.publisher.publish([runBlocked(record, plan)]);
+  await sendRunDigest(deps.notifier, record, plan);
+  return { run: record, plan };
 };
 
 /** What {@link checkRevocationGuard} reasons start with: only these holds wait for an approval. */

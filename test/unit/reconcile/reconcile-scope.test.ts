@@ -730,7 +730,10 @@ describe('reconcileScope: rejected rules documents', () => {
       `${PROD} ReadOnlyAccess USER ${USER.alice}`,
     ]);
     expect(outcome.plan.blocked).toEqual([
-      { reason: expect.stringContaining('rejected rules document(s) /idc-lifecycle/rules/workloads'), wouldDelete: 1 },
+      expect.objectContaining({
+        reason: expect.stringContaining('rejected rules document(s) /idc-lifecycle/rules/workloads'),
+        wouldDelete: 1,
+      }),
     ]);
     expect(outcome.rulesRejected).toBe(1);
     expect(publisher.ofType('Reconcile Blocked')).toHaveLength(1);
