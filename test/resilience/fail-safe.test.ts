@@ -94,8 +94,15 @@ describe('resilience: rules that cannot be trusted to revoke with', () => {
     const rejected = s.publisher.ofType('Rules Rejected');
     expect(rejected.map((e) => [e.detail.document, e.detail.fallbackVersion])).toEqual([[SANDBOX_DOCUMENT, undefined]]);
     expect(deletes(s)).toEqual([]);
-    const blocked = s.publisher.ofType('Reconcile Blocked');
-    expect(blocked.map((e) => e.detail.wouldDelete)).toEqual(SANDBOX_ACCOUNTS.map(() => 1));
+    // The organization-wide run holds the sandbox revocations in one Run Blocked event that lists
+    // them: one per sandbox account, none elsewhere.
+    expect(s.publisher.ofType('Reconcile Blocked')).toEqual([]);
+    const blocked = s.publisher.ofType('Run Blocked');
+    expect(blocked).toHaveLength(1);
+    const held = (blocked[0]?.detail.blocked as { wouldDelete: number; changes: { accountId?: string }[] }[]) ?? [];
+    expect(held.map((b) => b.wouldDelete)).toEqual([SANDBOX_ACCOUNTS.length]);
+    expect(blocked[0]?.detail.wouldDelete).toBe(SANDBOX_ACCOUNTS.length);
+    expect(held.flatMap((b) => b.changes.map((c) => c.accountId)).sort()).toEqual([...SANDBOX_ACCOUNTS].sort());
     expect(assignmentLabels(s.snapshot(), newAccount)).toHaveLength(3);
     const reconciles = s.logger.entries.filter((e) => e.message === 'Scope reconciled').length;
     expect(s.metrics.total(MetricNames.rulesRejected)).toBe(1 + reconciles);

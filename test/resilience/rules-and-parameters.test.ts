@@ -13,7 +13,7 @@ import {
   WORKLOADS_YAML,
 } from './support/fixture.js';
 import { type ResilienceSystem, type SystemOptions, startSystem } from './support/system.js';
-import { scoreEveryScenario } from './support/tally.js';
+import { intendRules, scoreEveryScenario } from './support/tally.js';
 
 let system: ResilienceSystem | undefined;
 afterEach(async () => {
@@ -200,6 +200,11 @@ describe('resilience: rules and Parameter Store', () => {
     const guarded = SETTINGS_YAML.replace('maxPerRun: 25', 'maxPerRun: 2');
     s.emulator.world.putParameter(SETTINGS_DOCUMENT, guarded);
     s.emulator.world.putParameter(WORKLOADS_DOCUMENT, NARROWED_WORKLOADS_YAML);
+    // The narrowed rules are what this scenario means to be in force: their revocations are right.
+    intendRules(s, [
+      { name: SETTINGS_DOCUMENT, value: guarded },
+      { name: WORKLOADS_DOCUMENT, value: NARROWED_WORKLOADS_YAML },
+    ]);
     await s.fanout(parameterChange('ssm-update-both', WORKLOADS_DOCUMENT, 'Update'));
     await s.drain();
     const runId = s.publisher.ofType('Run Blocked')[0]?.detail.runId as string;

@@ -1,5 +1,5 @@
 import type { ClockPort, RulesLoadResult, RulesSourcePort } from '../ports.js';
-import { rulesVersionOf } from '../runs/rules-version.js';
+import { rulesVersionOfLoad } from '../runs/rules-version.js';
 import type { WorkItemOrigin } from '../scope.js';
 
 /** Work items fanned out for a rules change carry the SSM "Parameter Store Change" event as origin. */
@@ -42,12 +42,12 @@ export class RulesCache implements RulesSourcePort {
    */
   async loadVersion(version: string): Promise<{ readonly result: RulesLoadResult; readonly current: boolean }> {
     const cached = this.#cached;
-    if (cached !== undefined && rulesVersionOf(cached.result.ruleSet) === version) {
+    if (cached !== undefined && rulesVersionOfLoad(cached.result) === version) {
       return { result: cached.result, current: true };
     }
     this.#pending ??= this.#reload();
     const result = await this.#pending;
-    return { result, current: rulesVersionOf(result.ruleSet) === version };
+    return { result, current: rulesVersionOfLoad(result) === version };
   }
 
   /** Drops the cached rules the first time a work item of a given rules change arrives. */

@@ -49,7 +49,15 @@ export const reconcileRunPart = async (
   const { result, current } = await deps.rules.loadVersion(run.rulesVersion);
   const { ruleSet } = result;
   const mode = options.modeOverride ?? ruleSet.settings.mode;
-  const common = { scope: scopeKey(scope), origin: item.origin, mode, notify: false } as const;
+  // Every reconcile under rejected rules counts them, so that the alarm stays raised.
+  const rejected = result.rejections.length;
+  const common = {
+    scope: scopeKey(scope),
+    origin: item.origin,
+    mode,
+    notify: false,
+    ...(rejected > 0 ? { rulesRejected: rejected } : {}),
+  } as const;
 
   if (scope.kind === 'account') {
     const { accountId } = scope;

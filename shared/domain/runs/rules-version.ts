@@ -1,3 +1,4 @@
+import type { RulesLoadResult, RulesRejection } from '../ports.js';
 import type { RuleSet } from '../rules/schema.js';
 
 /**
@@ -12,7 +13,28 @@ import type { RuleSet } from '../rules/schema.js';
  * @example
  * rulesVersionOf(ruleSet) // 'r-5f1c0e9a3b7d2c41'
  */
-export const rulesVersionOf = (ruleSet: RuleSet): string => {
+export const rulesVersionOf = (ruleSet: RuleSet, rejections: readonly RulesRejection[] = []): string => {
+  const version = contentVersionOf(ruleSet);
+  if (rejections.length === 0) return version;
+  // The same rule set under a rejected document (its last valid version kept in force) is another
+  // version: a worker holding the copy loaded before the rejection must reload it, or it would not
+  // see the rejection and would revoke (and not count it) while the rules are not trusted.
+  const text = canonicalJson(
+    rejections.map((r) => [r.document, r.fallbackVersion ?? null]).sort((a, b) => (String(a) < String(b) ? -1 : 1)),
+  );
+  return `${version}-x${fnv1a(text, 0x811c9dc5)}`;
+};
+
+/**
+ * The version of a rules load: its rule set and the documents rejected with it.
+ *
+ * @example
+ * rulesVersionOfLoad(await rules.load()) // 'r-5f1c0e9a3b7d2c41'
+ */
+export const rulesVersionOfLoad = (result: RulesLoadResult): string =>
+  rulesVersionOf(result.ruleSet, result.rejections);
+
+const contentVersionOf = (ruleSet: RuleSet): string => {
   const known = versions.get(ruleSet);
   if (known !== undefined) return known;
   const text = canonicalJson(ruleSet);

@@ -99,7 +99,7 @@ export const beginOrganizationRun = async (
 
   const { ruleSet, rejections } = await deps.rules.load();
   if (rejections.length > 0) await announceRejections(deps, rejections, origin);
-  const rulesVersion = rulesVersionOf(ruleSet);
+  const rulesVersion = rulesVersionOf(ruleSet, rejections);
   const startedAt = deps.clock.now();
   if (trigger === 'rules-change') await deps.store.acceptRules({ rulesVersion, runId, acceptedAt: startedAt });
 
@@ -208,7 +208,10 @@ const finishOrganizationRun = async (
   };
   await deps.store.saveRun(record);
   await deps.store.saveTotals({ ...totals, runId: run.runId });
-  if (record.status === 'blocked') await deps.publisher.publish([runBlocked(record, plan)]);
+  // Revocations held for a rejected document are listed as well, though no approval releases
+  // them: the next run under valid rules plans them again.
+  const heldForRejection = rejected.length > 0 && plan.blocked.length > 0 && !report;
+  if (record.status === 'blocked' || heldForRejection) await deps.publisher.publish([runBlocked(record, plan)]);
   await sendRunDigest(deps.notifier, record, plan);
   return { run: record, plan };
 };
