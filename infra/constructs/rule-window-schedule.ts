@@ -1,13 +1,10 @@
-import { Duration, Stack } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { schedulerRuleBoundaryInput } from '../../shared/events/rule-boundary.js';
-import { acknowledgeWildcardResource } from '../nag.js';
-import { TARGET_RETRY } from './event-routes.js';
+import { scheduleFanout } from './fanout-schedule.js';
 
 export interface RuleWindowScheduleProps {
   /** The function that answers the check from the rules and starts a run when a window boundary passed. */
@@ -25,26 +22,12 @@ export interface RuleWindowScheduleProps {
 export class RuleWindowSchedule extends Construct {
   constructor(scope: Construct, id: string, props: RuleWindowScheduleProps) {
     super(scope, id);
-    const role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com').withConditions({
-        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-      }),
-      description: 'Lets EventBridge Scheduler start the idc-lifecycle check of rule windows, nothing else',
-    });
-    new Schedule(this, 'Schedule', {
-      description: 'Minute check of time-bound rules: starts a run when a validFrom or validUntil passed',
+    scheduleFanout(this, {
+      ...props,
       schedule: ScheduleExpression.rate(Duration.minutes(1)),
-      target: new LambdaInvoke(props.fanout, {
-        role,
-        input: ScheduleTargetInput.fromObject(schedulerRuleBoundaryInput),
-        deadLetterQueue: props.deadLetterQueue,
-        ...TARGET_RETRY,
-      }),
+      input: schedulerRuleBoundaryInput,
+      starts: 'the idc-lifecycle check of rule windows',
+      description: 'Minute check of time-bound rules: starts a run when a validFrom or validUntil passed',
     });
-    acknowledgeWildcardResource(
-      role,
-      `${props.fanout.functionArn}:*`,
-      'Added by grantInvoke: the fan-out function and its versions, nothing else.',
-    );
   }
 }
