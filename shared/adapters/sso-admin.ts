@@ -87,6 +87,14 @@ const principalType = (value: string | undefined): PrincipalType => {
 
 /** The shortest pause between two polls of one request, in ms. */
 const MIN_POLL_PAUSE_MS = 100;
+/**
+ * Polls at the configured step before the pause starts to grow, while no request has finished yet.
+ * A request that takes a few seconds (the usual case) is then seen within one step of landing,
+ * where a growing schedule (1 s, 2.5 s, 4.75 s…) saw a 3-second request at 4.75 s. It matters most
+ * for an environment's first writes, such as a freshly vended account's on a cold event-lane
+ * environment, and costs no more polls for such a request (three, either way).
+ */
+const COLD_STEADY_POLLS = 5;
 
 /**
  * When to poll an assignment request's status. Writes on one account run one after another
@@ -104,7 +112,8 @@ const MIN_POLL_PAUSE_MS = 100;
  * share of the rate (docs/design.md §8), so the probe is slow: in steady state about one request
  * in five costs a second poll (it was 5% and the middle of the last two polls, which missed on
  * most requests: 1.7 polls each, measured in docs/benchmarks.md), and a request is seen within a
- * twentieth of its latency. Until a first request has finished, the configured schedule applies;
+ * twentieth of its latency. Until a first request has finished, polls come at the configured step
+ * (five of them, then growing by half);
  * the first adapter built on a limiter fixes that schedule, as the first caller fixes the limit.
  */
 class PollCadence {
@@ -134,10 +143,14 @@ class PollCadence {
       next: (waitedMs) => {
         misses += 1;
         lastMissMs = waitedMs;
-        const learntStep = estimate !== undefined && misses === 1;
+        if (estimate === undefined) {
+          // Nothing learnt yet: a steady step while a request is young enough to finish any moment.
+          pause = misses < COLD_STEADY_POLLS ? this.initialMs : Math.min(this.maxMs, Math.ceil(pause * 1.5));
+          return pause;
+        }
         pause = Math.min(
           this.maxMs,
-          learntStep ? Math.max(MIN_POLL_PAUSE_MS, Math.round(estimate / 20)) : Math.ceil(pause * 1.5),
+          misses === 1 ? Math.max(MIN_POLL_PAUSE_MS, Math.round(estimate / 20)) : Math.ceil(pause * 1.5),
         );
         return pause;
       },

@@ -223,7 +223,7 @@ describe('SsoAdminAdapter.listAccountAssignmentsForPrincipal', () => {
 });
 
 describe('SsoAdminAdapter.createAccountAssignment', () => {
-  it('sends the exact request and polls with a growing pause until SUCCEEDED', async () => {
+  it('sends the exact request and polls at the configured step until SUCCEEDED', async () => {
     // Prepare
     sso.on(CreateAccountAssignmentCommand).resolves({
       AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: 'req-1' },
@@ -244,7 +244,25 @@ describe('SsoAdminAdapter.createAccountAssignment', () => {
       InstanceArn: INSTANCE,
       AccountAssignmentCreationRequestId: 'req-1',
     });
-    expect(sleeps).toEqual([1000, 1500, 2250]);
+    expect(sleeps).toEqual([1000, 1000, 1000]);
+  });
+
+  it('lets the pause grow by half once a first request is still in progress after five steps', async () => {
+    // Prepare: nothing learnt yet, and the request takes longer than five steps.
+    sso.on(CreateAccountAssignmentCommand).resolves({
+      AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: 'req-1' },
+    });
+    const inProgress = { AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS' as const, RequestId: 'req-1' } };
+    let polls = sso.on(DescribeAccountAssignmentCreationStatusCommand);
+    for (let i = 0; i < 7; i++) polls = polls.resolvesOnce(inProgress);
+    polls.resolves({ AccountAssignmentCreationStatus: { Status: 'SUCCEEDED', RequestId: 'req-1' } });
+    const { adapter, sleeps } = makeAdapter();
+
+    // Act
+    await adapter.createAccountAssignment(assignment());
+
+    // Assess
+    expect(sleeps).toEqual([1000, 1000, 1000, 1000, 1000, 1500, 2250, 3375]);
   });
 
   it('throws AssignmentOperationError with the failure reason when the request ends FAILED', async () => {
@@ -388,8 +406,8 @@ describe('SsoAdminAdapter status poll cadence', () => {
   const succeeded = { AccountAssignmentCreationStatus: { Status: 'SUCCEEDED' as const, RequestId: 'req' } };
 
   it('polls at the latency it learnt from an earlier request, then in short steps', async () => {
-    // Prepare: the first request ends after polls at 1 s, 2.5 s and 4.75 s (the configured
-    // schedule), so its latency is estimated at 3.625 s, between the last two polls.
+    // Prepare: the first request ends after polls at 1 s, 2 s and 3 s (the configured step), so
+    // its latency is estimated at 2.5 s, between the last two polls.
     sso.on(CreateAccountAssignmentCommand).resolves(inProgress);
     sso
       .on(DescribeAccountAssignmentCreationStatusCommand)
@@ -406,11 +424,11 @@ describe('SsoAdminAdapter status poll cadence', () => {
     await adapter.createAccountAssignment(assignment('111122224444'));
 
     // Assess: the first poll waits the estimate; a miss is followed by a twentieth of it.
-    expect(sleeps).toEqual([3625, 181]);
+    expect(sleeps).toEqual([2500, 125]);
   });
 
   it('probes for a shorter latency when a request is already final at its first poll', async () => {
-    // Prepare: as above, the estimate is 3.625 s; the second request is done at its first poll.
+    // Prepare: as above, the estimate is 2.5 s; the second request is done at its first poll.
     sso.on(CreateAccountAssignmentCommand).resolves(inProgress);
     sso
       .on(DescribeAccountAssignmentCreationStatusCommand)
@@ -425,13 +443,13 @@ describe('SsoAdminAdapter status poll cadence', () => {
     // Act
     await adapter.createAccountAssignment(assignment('111122225555'));
 
-    // Assess: 1% shorter than 3,625 ms.
-    expect(sleeps).toEqual([3589]);
+    // Assess: 1% shorter than 2,500 ms.
+    expect(sleeps).toEqual([2475]);
   });
 
   it('after a miss, polls the next request when the last one was seen final', async () => {
-    // Prepare: the estimate is 3.625 s; the second request misses at 3,625 ms and is final at
-    // 3,625 + 181 = 3,806 ms.
+    // Prepare: the estimate is 2.5 s; the second request misses at 2,500 ms and is final at
+    // 2,500 + 125 = 2,625 ms.
     sso.on(CreateAccountAssignmentCommand).resolves(inProgress);
     sso
       .on(DescribeAccountAssignmentCreationStatusCommand)
@@ -449,7 +467,7 @@ describe('SsoAdminAdapter status poll cadence', () => {
     await adapter.createAccountAssignment(assignment('111122225555'));
 
     // Assess
-    expect(sleeps).toEqual([3806]);
+    expect(sleeps).toEqual([2625]);
   });
 });
 
