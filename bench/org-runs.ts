@@ -260,6 +260,8 @@ export interface EventLatencyRun {
   readonly assignments: number;
   /** The least it can take: one account's assignments change one after another (nₐ·L). */
   readonly floorMs: number;
+  /** During a run: assignments the run had created when the account was vended. */
+  readonly runCreatesAtVend?: number;
 }
 
 export interface EventLatency {
@@ -272,6 +274,13 @@ export interface EventLatency {
 }
 
 const VENDED_ACCOUNT = '299999999990';
+/** Assignments the rules change has created when the account is vended: its writes are under way. */
+const RUN_WRITES_BEFORE_VEND = 20;
+/** Wall-clock cap on waiting for them, so that a run that never writes still yields a figure. */
+const MAX_WAIT_FOR_WRITES_MS = 120_000;
+
+const createdCount = (system: BenchSystem): number =>
+  system.published.filter((e) => e.detailType === 'Assignment Created').length;
 
 /** Vends an account into /Workloads/NonProd (three rules apply) and times its assignments. */
 const vend = async (system: BenchSystem, world: LargeWorld): Promise<EventLatencyRun> => {
@@ -314,11 +323,16 @@ export async function benchEventLatency(timeScale = ORG_RUNS_TIME_SCALE): Promis
       system.putRules(world.changedRules);
       await system.deliver(parameterChangeEvent(world.changedRules.name));
       const organization = system.drain(['org']);
-      // Well into the run: every organization-lane environment is busy.
-      await system.time.sleep(30_000);
+      // Vend once the run is writing, so that its creates hold Identity Center's outstanding
+      // slots and its reads draw on the organization lane: the case that tests the event lane.
+      const writing = Date.now();
+      while (createdCount(system) < RUN_WRITES_BEFORE_VEND && Date.now() - writing < MAX_WAIT_FOR_WRITES_MS) {
+        await system.time.sleep(1_000);
+      }
+      const runCreatesAtVend = createdCount(system);
       const latency = await vend(system, world);
       await organization;
-      return latency;
+      return { ...latency, runCreatesAtVend };
     } finally {
       await system.close();
     }
