@@ -231,8 +231,25 @@ export class SsoAdminAdapter implements SsoAdminPort {
     return this.#permissionSets.then((sets) => [...sets]);
   }
 
-  async listAccountAssignments(accountId: string): Promise<AccountAssignment[]> {
-    const provisioned = await collectPages(
+  async listAccountAssignments(
+    accountId: string,
+    options: { readonly permissionSetArns?: readonly string[] } = {},
+  ): Promise<AccountAssignment[]> {
+    // A caller that knows which permission sets it cares about skips the provisioned listing:
+    // `ListAccountAssignments` answers for a set that is not provisioned too, with no assignments.
+    const provisioned =
+      options.permissionSetArns === undefined
+        ? await this.#provisionedTo(accountId)
+        : [...new Set(options.permissionSetArns)];
+    const assignments: AccountAssignment[] = [];
+    for (const permissionSetArn of provisioned) {
+      assignments.push(...(await this.#assignmentsOf(accountId, permissionSetArn)));
+    }
+    return assignments;
+  }
+
+  #provisionedTo(accountId: string): Promise<string[]> {
+    return collectPages(
       (NextToken) =>
         this.client.send(
           new ListPermissionSetsProvisionedToAccountCommand({
@@ -243,11 +260,6 @@ export class SsoAdminAdapter implements SsoAdminPort {
         ),
       (page) => page.PermissionSets,
     );
-    const assignments: AccountAssignment[] = [];
-    for (const permissionSetArn of provisioned) {
-      assignments.push(...(await this.#assignmentsOf(accountId, permissionSetArn)));
-    }
-    return assignments;
   }
 
   async listAccountAssignmentsForPrincipal(

@@ -50,8 +50,15 @@ export interface IdentityStorePort {
 
 export interface SsoAdminPort {
   listPermissionSets(): Promise<PermissionSet[]>;
-  /** Every direct assignment on one account (`ListPermissionSetsProvisionedToAccount` + `ListAccountAssignments`). */
-  listAccountAssignments(accountId: string): Promise<AccountAssignment[]>;
+  /**
+   * Every direct assignment on one account (`ListPermissionSetsProvisionedToAccount` + one
+   * `ListAccountAssignments` per provisioned permission set). With `permissionSetArns`, only the
+   * assignments in those permission sets: one `ListAccountAssignments` each, provisioned or not.
+   */
+  listAccountAssignments(
+    accountId: string,
+    options?: { readonly permissionSetArns?: readonly string[] },
+  ): Promise<AccountAssignment[]>;
   /**
    * Every direct assignment of one principal (`ListAccountAssignmentsForPrincipal`). Only the
    * management account may call it; throws {@link PrincipalListingUnavailableError} when the caller

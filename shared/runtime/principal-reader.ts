@@ -13,7 +13,7 @@ export const withPrincipalReader = (
   reader: Pick<SsoAdminPort, 'listAccountAssignmentsForPrincipal'> | undefined,
 ): SsoAdminPort => ({
   listPermissionSets: () => main.listPermissionSets(),
-  listAccountAssignments: (accountId) => main.listAccountAssignments(accountId),
+  listAccountAssignments: (accountId, options) => main.listAccountAssignments(accountId, options),
   listAccountAssignmentsForPrincipal: (principalType, principalId) =>
     (reader ?? main).listAccountAssignmentsForPrincipal(principalType, principalId),
   createAccountAssignment: (assignment) => main.createAccountAssignment(assignment),

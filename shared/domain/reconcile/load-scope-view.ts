@@ -8,7 +8,7 @@ export interface ScopeViewDeps {
   readonly organizations: Pick<OrganizationsPort, 'listOrganizationalUnits' | 'listAccounts' | 'describeAccount'>;
   readonly identityStore: Pick<
     IdentityStorePort,
-    'getGroupIdByDisplayName' | 'getUserIdByUserName' | 'describeGroup' | 'describeUser' | 'listUsers'
+    'getGroupIdByDisplayName' | 'getUserIdByUserName' | 'describeUser' | 'listUsers'
   >;
   readonly ssoAdmin: Pick<SsoAdminPort, 'listPermissionSets'>;
   readonly managementAccountId: string;
@@ -121,14 +121,19 @@ const readAccounts = async (
   return account === undefined ? [] : [account];
 };
 
+/**
+ * Named groups, from `GetGroupId` alone: a group's display name is unique in its identity store and
+ * a group is only its id and that name here, so describing it would add a call and nothing else
+ * (docs/aws-facts.md §3.2).
+ */
 const readGroupsByName = async (
   deps: Pick<ScopeViewDeps, 'identityStore'>,
   names: readonly string[],
 ): Promise<Group[]> => {
   const groups = await Promise.all(
-    names.map(async (name) => {
-      const id = await deps.identityStore.getGroupIdByDisplayName(name);
-      return id === undefined ? undefined : deps.identityStore.describeGroup(id);
+    names.map(async (displayName): Promise<Group | undefined> => {
+      const id = await deps.identityStore.getGroupIdByDisplayName(displayName);
+      return id === undefined ? undefined : { id, displayName };
     }),
   );
   return groups.filter((g): g is Group => g !== undefined);

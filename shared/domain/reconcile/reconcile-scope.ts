@@ -1,5 +1,5 @@
 import { holdRevocations } from '../hold-revocations.js';
-import type { GroupMembership, User } from '../model.js';
+import type { Group, GroupMembership, User } from '../model.js';
 import type { OrganizationTotals } from '../plan.js';
 import { plan, planAccountRemoval, planOffboarding, planPrincipalRemoval } from '../plan.js';
 import { emptyPlan, type Plan } from '../plan-types.js';
@@ -19,6 +19,7 @@ export interface ReconcileDeps extends ScopeViewDeps, PrincipalAssignmentsDeps, 
   readonly organizations: ScopeViewDeps['organizations'] & PrincipalAssignmentsDeps['organizations'];
   readonly identityStore: ScopeViewDeps['identityStore'] &
     ApplyPlanDeps['identityStore'] & {
+      describeGroup(groupId: string): Promise<Group | undefined>;
       listGroupMembershipsForMember(userId: string): Promise<GroupMembership[]>;
       listGroupMemberships(groupId: string): Promise<GroupMembership[]>;
     };

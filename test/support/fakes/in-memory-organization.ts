@@ -269,9 +269,15 @@ export class InMemoryOrganization implements OrganizationsPort, IdentityStorePor
     return this.state.permissionSets.map((p) => ({ ...p }));
   }
 
-  async listAccountAssignments(accountId: string): Promise<AccountAssignment[]> {
-    this.#enter('listAccountAssignments', [accountId]);
-    return this.assignmentsOn(accountId).map((a) => ({ ...a }));
+  async listAccountAssignments(
+    accountId: string,
+    options?: { readonly permissionSetArns?: readonly string[] },
+  ): Promise<AccountAssignment[]> {
+    this.#enter('listAccountAssignments', options === undefined ? [accountId] : [accountId, options]);
+    const only = options?.permissionSetArns === undefined ? undefined : new Set(options.permissionSetArns);
+    return this.assignmentsOn(accountId)
+      .filter((a) => only === undefined || only.has(a.permissionSetArn))
+      .map((a) => ({ ...a }));
   }
 
   async listAccountAssignmentsForPrincipal(

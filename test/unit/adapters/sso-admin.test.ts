@@ -173,6 +173,28 @@ describe('SsoAdminAdapter.listAccountAssignments', () => {
       { InstanceArn: INSTANCE, AccountId: '111122223333', PermissionSetArn: PS_READ, NextToken: undefined },
     ]);
   });
+
+  it('reads only the named permission sets, once each, without listing the provisioned ones', async () => {
+    // Prepare
+    sso.on(ListAccountAssignmentsCommand, { PermissionSetArn: PS_READ }).resolves({
+      AccountAssignments: [
+        { AccountId: '111122223333', PermissionSetArn: PS_READ, PrincipalType: 'GROUP', PrincipalId: 'g-2' },
+      ],
+    });
+    const { adapter } = makeAdapter();
+
+    // Act
+    const found = await adapter.listAccountAssignments('111122223333', { permissionSetArns: [PS_READ, PS_READ] });
+
+    // Assess
+    expect(found).toEqual([
+      { accountId: '111122223333', permissionSetArn: PS_READ, principalType: 'GROUP', principalId: 'g-2' },
+    ]);
+    expect(sso.commandCalls(ListPermissionSetsProvisionedToAccountCommand)).toEqual([]);
+    expect(sso.commandCalls(ListAccountAssignmentsCommand).map((c) => c.args[0].input)).toEqual([
+      { InstanceArn: INSTANCE, AccountId: '111122223333', PermissionSetArn: PS_READ, NextToken: undefined },
+    ]);
+  });
 });
 
 describe('SsoAdminAdapter.listAccountAssignmentsForPrincipal', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPrincipalRemovalView, loadScopeView } from '../../../shared/domain/reconcile/load-scope-view.js';
 import { ruleNeeds } from '../../../shared/domain/reconcile/rule-needs.js';
 import { makeRuleSet } from '../../support/fakes/index.js';
-import { MANAGEMENT, PROD, storyOrganization, storyRules, USER } from './world.js';
+import { GROUP, MANAGEMENT, PROD, storyOrganization, storyRules, USER } from './world.js';
 
 describe('ruleNeeds', () => {
   it('collects the names the rules and the protections use', () => {
@@ -38,6 +38,20 @@ describe('loadScopeView', () => {
       'Sandbox Users',
     ]);
     expect(view.users.map((u) => u.id).sort()).toEqual([USER.alice, USER.bob, USER.carol]);
+  });
+
+  it('takes a named group from its id lookup alone, without describing it', async () => {
+    // Prepare
+    const org = storyOrganization();
+    const deps = { organizations: org, identityStore: org, ssoAdmin: org, managementAccountId: MANAGEMENT };
+
+    // Act
+    const view = await loadScopeView(deps, { ruleSet: storyRules(), scope: { kind: 'account', accountId: PROD } });
+
+    // Assess
+    expect(view.groups).toContainEqual({ id: GROUP.platform, displayName: 'Platform Admins' });
+    expect(org.callsOf('getGroupIdByDisplayName')).toHaveLength(4);
+    expect(org.callsOf('describeGroup')).toEqual([]);
   });
 
   it('leaves out a named user or group that does not exist', async () => {

@@ -574,7 +574,6 @@ describe('reconcileScope: modes and safety', () => {
     'listPermissionSets',
     'listAccountAssignments',
     'getGroupIdByDisplayName',
-    'describeGroup',
     'listUsers',
   ] as const)('revokes nothing and propagates the error when %s fails', async (method) => {
     // Prepare
