@@ -27,6 +27,7 @@ import type { SsoAdminPort } from '../../shared/domain/ports.js';
 import type { ReconcileDeps } from '../../shared/domain/reconcile/reconcile-scope.js';
 import { RulesCache } from '../../shared/domain/reconcile/rules-cache.js';
 import { loadRuleSet, parseRulesDocument } from '../../shared/domain/rules/load.js';
+import { cachedRunDirectories, loadRunDirectory } from '../../shared/domain/runs/run-directory.js';
 import type { OrganizationRunDeps } from '../../shared/domain/runs/run-organization.js';
 import {
   type Connection,
@@ -56,7 +57,7 @@ export const WORKER_READ_ATTEMPTS = 8;
  * Group and user name→id lookups and the permission sets are kept per environment this long: they
  * change rarely, every other Identity Center read would otherwise repeat them, and a stale answer
  * fails safe (a name that no longer resolves makes its rule unresolved, which revokes nothing;
- * DescribeGroup/DescribeUser still read live). The OU tree, accounts and tags are read per
+ * DescribeUser still reads live). The OU tree, accounts and tags are read per
  * invocation, so that an account is always planned against its current OU.
  */
 export const LOOKUP_CACHE_MS = 5 * 60 * 1000;
@@ -202,6 +203,9 @@ export const composeWorker = async (
     return lookups;
   };
 
+  // The directories of the runs this environment applies: loaded once per run, not per item.
+  const runDirectory = cachedRunDirectories((runId) => loadRunDirectory(store, runId));
+
   const reconcileDeps = (): ReconcileDeps => {
     const { identityStore, ssoAdmin } = currentLookups();
     return {
@@ -214,6 +218,7 @@ export const composeWorker = async (
       clock,
       managementAccountId: config.managementAccountId,
       runStore: store,
+      runDirectory,
     };
   };
 

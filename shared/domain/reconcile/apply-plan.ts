@@ -11,7 +11,7 @@ import {
   offboardingCompleted,
   reconcileBlocked,
 } from './lifecycle-events.js';
-import { noneApplied, type ReconcileMode, type ReconcileOutcome } from './outcome.js';
+import { noneApplied, type ReconcileMode, type ReconcileOutcome, type SkippedGrant } from './outcome.js';
 import { type OperationFailure, ReconcileError } from './reconcile-error.js';
 
 export interface ApplyPlanDeps {
@@ -47,6 +47,14 @@ export interface ApplyPlanInput {
      */
     readonly stillLeaving?: () => Promise<boolean>;
   };
+  /** Grants the caller left out of `plan` on purpose, reported with the outcome. */
+  readonly skipped?: readonly SkippedGrant[];
+  /**
+   * Asked about each grant that failed: a reason means that no retry can make it succeed (its
+   * group was deleted since the directory was read), so it is reported as skipped instead of
+   * failing the work item. `undefined`, or an error, leaves it a failure.
+   */
+  readonly whyGrantCannotSucceed?: (change: PlannedCreate) => Promise<string | undefined>;
 }
 
 /**
@@ -80,7 +88,12 @@ export const applyPlan = async (deps: ApplyPlanDeps, input: ApplyPlanInput): Pro
   };
 
   if (mode === 'report') {
-    const outcome: ReconcileOutcome = { ...base, status: 'reported', applied: noneApplied };
+    const outcome: ReconcileOutcome = {
+      ...base,
+      status: 'reported',
+      applied: noneApplied,
+      ...(input.skipped === undefined || input.skipped.length === 0 ? {} : { skipped: input.skipped }),
+    };
     const events = plan.blocked.length > 0 ? [reconcileBlocked(plan, context)] : [];
     await finish(deps, input, outcome, events, []);
     return outcome;
@@ -91,11 +104,21 @@ export const applyPlan = async (deps: ApplyPlanDeps, input: ApplyPlanInput): Pro
 
   const created = await settle(plan.create, (c) => deps.ssoAdmin.createAccountAssignment(toAssignment(c)));
   for (const c of created.done) events.push(assignmentCreated(c, context));
-  failures.push(...created.failed.map(([c, error]) => failure('create-assignment', assignmentTarget(c), error)));
+  const skipped: SkippedGrant[] = [...(input.skipped ?? [])];
+  const failedCreates: PlannedCreate[] = [];
+  for (const [c, error] of created.failed) {
+    const reason = await whyNot(input, c, error);
+    if (typeof reason === 'string') {
+      skipped.push({ change: c, reason });
+    } else {
+      failedCreates.push(c);
+      failures.push(failure('create-assignment', assignmentTarget(c), reason));
+    }
+  }
 
   // A revocation whose replacement grant for the same principal on the same account failed would
   // leave that principal without access until the retry: hold it back and let the retry do both.
-  const failedGrants = new Set(created.failed.map(([c]) => principalOnAccount(c)));
+  const failedGrants = new Set(failedCreates.map((c) => principalOnAccount(c)));
   const heldBack = plan.delete.filter((d) => failedGrants.has(principalOnAccount(d)));
   const deletable = plan.delete.filter((d) => !failedGrants.has(principalOnAccount(d)));
   failures.push(
@@ -132,13 +155,35 @@ export const applyPlan = async (deps: ApplyPlanDeps, input: ApplyPlanInput): Pro
     membershipsAdded: added.done.length,
     membershipsRemoved: removed.done.length,
   };
-  const outcome: ReconcileOutcome = { ...base, status: 'applied', applied };
+  const outcome: ReconcileOutcome = {
+    ...base,
+    status: 'applied',
+    applied,
+    ...(skipped.length === 0
+      ? {}
+      : { skipped, ...(base.reason === undefined ? { reason: `${skipped.length} planned grant(s) skipped` } : {}) }),
+  };
   if (plan.blocked.length > 0) events.push(reconcileBlocked(plan, context));
   if (input.offboarding !== undefined && failures.length === 0 && (await stillLeaving(input.offboarding, failures))) {
     events.push(offboardingCompleted(input.offboarding, input.offboarding.reason, applied, context));
   }
   await finish(deps, input, outcome, events, failures);
   return outcome;
+};
+
+/**
+ * Why a failed grant cannot succeed on a retry, or the error to report it with. When the check
+ * itself fails, the grant stays a failure and the check's error goes with it.
+ */
+const whyNot = async (input: ApplyPlanInput, change: PlannedCreate, error: Error): Promise<string | Error> => {
+  if (input.whyGrantCannotSucceed === undefined) return error;
+  try {
+    return (await input.whyGrantCannotSucceed(change)) ?? error;
+  } catch (checkError) {
+    return new Error(`${error.message}; checking whether it can succeed failed too`, {
+      cause: new AggregateError([error, toError(checkError)]),
+    });
+  }
 };
 
 /** A failed check is recorded as a failure (so the item is retried) and announces nothing. */

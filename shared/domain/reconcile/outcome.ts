@@ -1,4 +1,4 @@
-import type { Plan } from '../plan-types.js';
+import type { Plan, PlannedCreate } from '../plan-types.js';
 
 export type ReconcileMode = 'enforce' | 'report';
 
@@ -25,6 +25,14 @@ export interface ReconcileOutcome {
   readonly rulesRejected?: number;
   /** Set when the scope offboarded a user or purged a deleted group. */
   readonly offboarding?: { readonly principalType: 'USER' | 'GROUP'; readonly principalId: string };
+  /** Planned grants left out on purpose, each with why (a run's grant to a principal that has gone since). */
+  readonly skipped?: readonly SkippedGrant[];
+}
+
+/** A planned grant that was not applied, and why; it is not retried. */
+export interface SkippedGrant {
+  readonly change: PlannedCreate;
+  readonly reason: string;
 }
 
 export const noneApplied: AppliedCounts = {

@@ -7,6 +7,7 @@ import type { ClockPort, RulesLoadResult, RulesRejection, RulesSourcePort, RunSt
 import { leavesDocumentOut } from '../rules/choose-documents.js';
 import type { RuleSet } from '../rules/schema.js';
 import { type RunPartDeps, reconcileRunPart } from '../runs/reconcile-run-part.js';
+import type { RunDirectorySource } from '../runs/run-directory.js';
 import { type Scope, scopeKey, type WorkItem, type WorkItemOrigin } from '../scope.js';
 import { type ApplyPlanDeps, type ApplyPlanInput, applyPlan } from './apply-plan.js';
 import { loadPrincipalRemovalView, loadScopeView, type ScopeViewDeps, withPrincipalsOf } from './load-scope-view.js';
@@ -36,6 +37,11 @@ export interface ReconcileDeps extends ScopeViewDeps, PrincipalAssignmentsDeps, 
    * `maxFraction` of the organization's totals. Without it, only `maxPerRun` guards a scope.
    */
   readonly runStore?: Pick<RunStorePort, 'organizationState'>;
+  /**
+   * The directory an organization-wide run read, for the items that apply it (docs/design.md
+   * §1.3); kept per worker environment. Without it, a run's items read the directory live.
+   */
+  readonly runDirectory?: RunDirectorySource;
 }
 
 export interface ReconcileOptions {

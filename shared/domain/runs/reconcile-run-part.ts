@@ -1,17 +1,19 @@
-import type { AccountAssignment, Group, GroupMembership, User } from '../model.js';
+import type { AccountAssignment, Group, GroupMembership, OrganizationView, User } from '../model.js';
 import { plan } from '../plan.js';
-import type { PlannedDelete, PlannedMembershipRemove } from '../plan-types.js';
+import type { Plan, PlannedDelete, PlannedMembershipRemove } from '../plan-types.js';
 import { toPlannedDelete } from '../planned-items.js';
 import type { RulesLoadResult } from '../ports.js';
 import { applyPlan } from '../reconcile/apply-plan.js';
 import { loadScopeView, withPrincipalsOf } from '../reconcile/load-scope-view.js';
-import type { ReconcileOutcome } from '../reconcile/outcome.js';
+import type { ReconcileOutcome, SkippedGrant } from '../reconcile/outcome.js';
 import type { ReconcileDeps } from '../reconcile/reconcile-scope.js';
+import { ruleNeeds } from '../reconcile/rule-needs.js';
 import type { RuleSet } from '../rules/schema.js';
 import { scopeKey, type WorkItem } from '../scope.js';
 import { indexView } from '../view-index.js';
 import { GROUP_DELETED, USER_DELETED, USER_DISABLED } from './organization-run.js';
-import { type PlannedPart, parsePartAssignmentKey } from './run.js';
+import { type PlannedPart, parsePartAssignmentKey, partAssignmentKey } from './run.js';
+import type { RunDirectory } from './run-directory.js';
 import { type LiveOffboarding, restrictToRun } from './run-work.js';
 
 export interface RunPartDeps extends ReconcileDeps {
@@ -20,14 +22,31 @@ export interface RunPartDeps extends ReconcileDeps {
   };
 }
 
+/** Why a run's grant to a user is left out: the live user is not the one the run planned with. */
+export const USER_CHANGED_SINCE_RUN =
+  'the user is deleted, disabled or no longer selected since the run read the directory';
+/** Why another grant is left out: a principal described live changed what the rules select. */
+export const DIRECTORY_CHANGED_SINCE_RUN = 'a principal the rules name changed since the run read the directory';
+
 /**
  * Applies one scope's share of an organization-wide run (docs/design.md §1 "Runs"). The worker
- * re-reads the scope live, plans it again with the run's rules version and no guard (the run was
- * guarded as a whole when it was planned), and applies only changes that are both still needed
- * and in the run's plan: it never revokes what the run did not plan. Planned offboarding is
- * re-checked against the principal itself (still deleted, still disabled). When the worker
- * cannot load the run's rules version (the rules changed again since), it grants only: the newer
- * run revokes what the newer rules say.
+ * plans the scope again with the run's rules version and no guard (the run was guarded as a whole
+ * when it was planned), and applies only changes that are both still needed and in the run's
+ * plan: it never revokes what the run did not plan. When the worker cannot load the run's rules
+ * version (the rules changed again since), it grants only: the newer run revokes what the newer
+ * rules say.
+ *
+ * What is read live and what is taken from the run (docs/design.md §1.3): the directory
+ * (permission sets, users, groups, memberships) is the one the run read, loaded once per worker
+ * environment through `deps.runDirectory`; an approval run has none and reads it live. The
+ * account (its OU and tags) is read live, and so are its assignments, in the permission sets the
+ * item changes only: no other assignment can change what the item applies. The principals the
+ * item changes are re-checked live where the run's directory could be stale in a harmful way: a
+ * user the run grants to must still exist and be active, and the principal of every revocation is
+ * described again, so that nobody loses access on the strength of an old record. Planned
+ * offboarding is re-checked against the principal itself (still deleted, still disabled). A grant
+ * to a group deleted since the run read the directory fails at Identity Center and is skipped,
+ * with a reason, rather than retried for ever.
  *
  * @example
  * const outcome = await reconcileRunPart(deps, item, item.run.planned);
@@ -46,7 +65,10 @@ export const reconcileRunPart = async (
   ) {
     throw new UnsupportedRunPartError(scopeKey(scope));
   }
-  const { result, current } = await deps.rules.loadVersion(run.rulesVersion);
+  const [{ result, current }, directory] = await Promise.all([
+    deps.rules.loadVersion(run.rulesVersion),
+    deps.runDirectory === undefined ? undefined : deps.runDirectory(run.runId),
+  ]);
   const { ruleSet } = result;
   const mode = options.modeOverride ?? ruleSet.settings.mode;
   // Every reconcile under rejected rules counts them, so that the alarm stays raised.
@@ -61,13 +83,14 @@ export const reconcileRunPart = async (
 
   if (scope.kind === 'account') {
     const { accountId } = scope;
-    const [view, actualAssignments] = await Promise.all([
-      loadScopeView(deps, { ruleSet, scope }),
-      deps.ssoAdmin.listAccountAssignments(accountId),
+    const [base, actualAssignments] = await Promise.all([
+      directory === undefined
+        ? loadScopeView(deps, { ruleSet, scope })
+        : accountView(deps, ruleSet, directory, accountId),
+      deps.ssoAdmin.listAccountAssignments(accountId, { permissionSetArns: plannedPermissionSets(planned) }),
     ]);
     const input = {
       ruleSet,
-      view,
       actualAssignments,
       actualMemberships: [],
       accountIds: new Set([accountId]),
@@ -76,30 +99,53 @@ export const reconcileRunPart = async (
       grantsOnly: !current,
       now: deps.clock.now(),
     } as const;
-    const draft = plan(input);
-    const named = await withPrincipalsOf(deps, view, draft.delete);
-    const live = named === view ? draft : plan({ ...input, view: named });
+    const draft = plan({ ...input, view: base });
+    const wanted = restrictToRun(draft, planned, NO_OFFBOARDING);
+    // With the run's directory, the principals this item changes are checked live; with a live
+    // one, only the unnamed principals of revocations need describing (for their names).
+    const view =
+      directory === undefined
+        ? await withPrincipalsOf(deps, base, draft.delete)
+        : await withLivePrincipals(deps, base, [
+            ...wanted.create.filter((c) => c.principalType === 'USER'),
+            ...wanted.delete,
+          ]);
+    const live = view === base ? draft : plan({ ...input, view });
     const offboarding = current
-      ? await liveAccountOffboarding(deps, ruleSet, named, accountId, actualAssignments, planned)
-      : { delete: [], remove: [] };
-    return applyPlan(deps, { ...common, plan: restrictToRun(live, planned, offboarding), memberships: [] });
+      ? await liveAccountOffboarding(deps, ruleSet, view, accountId, actualAssignments, planned)
+      : NO_OFFBOARDING;
+    const mine = restrictToRun(live, planned, offboarding);
+    const kept = new Set(mine.create.map(partAssignmentKey));
+    const skipped: SkippedGrant[] = wanted.create
+      .filter((c) => !kept.has(partAssignmentKey(c)))
+      .map((change) => ({
+        change,
+        reason: change.principalType === 'USER' ? USER_CHANGED_SINCE_RUN : DIRECTORY_CHANGED_SINCE_RUN,
+      }));
+    return applyPlan(deps, {
+      ...common,
+      plan: mine,
+      memberships: [],
+      ...(skipped.length > 0 ? { skipped } : {}),
+      ...(directory === undefined ? {} : { whyGrantCannotSucceed: (change) => deletedGroup(deps, change) }),
+    });
   }
 
   const userId = scope.principalId;
   const user = await deps.identityStore.describeUser(userId);
   const memberships = user === undefined ? [] : await deps.identityStore.listGroupMembershipsForMember(userId);
-  const view = await loadScopeView(deps, {
-    ruleSet,
-    scope,
-    users: user === undefined ? [] : [user],
-    memberships,
-  });
+  const view =
+    directory === undefined
+      ? await loadScopeView(deps, { ruleSet, scope, users: user === undefined ? [] : [user], memberships })
+      : userView(deps, directory, userId, user, memberships);
   const live = plan({
     ruleSet,
     view,
     actualAssignments: [],
     actualMemberships: memberships,
     principal: { principalType: 'USER', principalId: userId },
+    // A user's part changes memberships only: no account is planned, so none is needed.
+    ...(directory === undefined ? {} : { accountIds: new Set<string>() }),
     includeMemberships: true,
     guard: 'off',
     grantsOnly: !current,
@@ -123,11 +169,105 @@ export const reconcileRunPart = async (
   });
 };
 
+const NO_OFFBOARDING: LiveOffboarding = { delete: [], remove: [] };
+
+/**
+ * The permission sets an account item changes. Whether the planner creates or deletes an
+ * assignment depends on the rules, the directory, the account and whether that one assignment
+ * exists, never on assignments in other permission sets; so reading these sets alone gives the
+ * restricted plan that a read of every provisioned set gives.
+ */
+export const plannedPermissionSets = (planned: PlannedPart): string[] => {
+  const arns = new Set<string>();
+  for (const key of [...(planned.create ?? []), ...(planned.delete ?? []), ...(planned.offboard ?? [])]) {
+    const parsed = parsePartAssignmentKey(key);
+    if (parsed !== undefined) arns.add(parsed.permissionSetArn);
+  }
+  return [...arns].sort();
+};
+
+/** One account's view: the account and the OU tree read live, the directory from the run. */
+const accountView = async (
+  deps: RunPartDeps,
+  ruleSet: RuleSet,
+  directory: RunDirectory,
+  accountId: string,
+): Promise<OrganizationView> => {
+  const withTags = ruleNeeds(ruleSet).usesAccountTags;
+  const [organizationalUnits, account] = await Promise.all([
+    deps.organizations.listOrganizationalUnits(),
+    deps.organizations.describeAccount(accountId, { withTags }),
+  ]);
+  return {
+    managementAccountId: deps.managementAccountId,
+    organizationalUnits,
+    accounts: account === undefined ? [] : [account],
+    permissionSets: directory.permissionSets,
+    groups: directory.groups,
+    users: directory.users,
+    groupMemberships: directory.groupMemberships,
+  };
+};
+
+/** One user's view: the user and their memberships as read live, everything else from the run. */
+const userView = (
+  deps: RunPartDeps,
+  directory: RunDirectory,
+  userId: string,
+  user: User | undefined,
+  memberships: readonly GroupMembership[],
+): OrganizationView => ({
+  managementAccountId: deps.managementAccountId,
+  organizationalUnits: directory.organizationalUnits,
+  accounts: [],
+  permissionSets: directory.permissionSets,
+  groups: directory.groups,
+  users: replaced(directory.users, userId, user),
+  groupMemberships: memberships,
+});
+
+/**
+ * The view with the given principals as they are now: each is described live and replaces the
+ * run's record of it, or leaves the view when it is gone. Returns the same view when there is
+ * nothing to describe.
+ */
+const withLivePrincipals = async (
+  deps: RunPartDeps,
+  view: OrganizationView,
+  changes: readonly Pick<Plan['create'][number], 'principalType' | 'principalId'>[],
+): Promise<OrganizationView> => {
+  const userIds = [...new Set(changes.filter((c) => c.principalType === 'USER').map((c) => c.principalId))];
+  const groupIds = [...new Set(changes.filter((c) => c.principalType === 'GROUP').map((c) => c.principalId))];
+  if (userIds.length + groupIds.length === 0) return view;
+  const [users, groups] = await Promise.all([
+    Promise.all(userIds.map(async (id) => [id, await deps.identityStore.describeUser(id)] as const)),
+    Promise.all(groupIds.map(async (id) => [id, await deps.identityStore.describeGroup(id)] as const)),
+  ]);
+  return {
+    ...view,
+    users: users.reduce<readonly User[]>((all, [id, user]) => replaced(all, id, user), view.users),
+    groups: groups.reduce<readonly Group[]>((all, [id, group]) => replaced(all, id, group), view.groups),
+  };
+};
+
+/** The list with the item of this id replaced by `now`, or without it when `now` is `undefined`. */
+const replaced = <T extends { readonly id: string }>(items: readonly T[], id: string, now: T | undefined): T[] => [
+  ...items.filter((item) => item.id !== id),
+  ...(now === undefined ? [] : [now]),
+];
+
+/** A grant to a group that no longer exists cannot succeed, now or on a retry. */
+const deletedGroup = async (deps: RunPartDeps, change: Plan['create'][number]): Promise<string | undefined> => {
+  if (change.principalType !== 'GROUP') return undefined;
+  const group = await deps.identityStore.describeGroup(change.principalId);
+  return group === undefined ? GROUP_DELETED : undefined;
+};
+
 /** The planned offboarding on one account that is still due: the assignment exists and its principal is still gone or disabled. */
 const liveAccountOffboarding = async (
   deps: RunPartDeps,
   ruleSet: RuleSet,
-  view: Parameters<typeof indexView>[0],
+  view: OrganizationView,
   accountId: string,
   actualAssignments: readonly AccountAssignment[],
   planned: PlannedPart,

@@ -73,6 +73,48 @@ describe('applyPlan', () => {
     expect(notifier.notifications.map((n) => n.summary.applied)).toEqual([true]);
   });
 
+  it('reports a failed grant as skipped, and does not fail the item, when it cannot succeed on a retry', async () => {
+    // Prepare
+    const { org, deps, publisher } = setup();
+    org.deleteGroup(GROUP.developers);
+
+    // Act
+    const outcome = await applyPlan(deps, {
+      plan: grantPlan(),
+      scope: `account:${PROD}`,
+      origin,
+      mode: 'enforce',
+      memberships: [],
+      whyGrantCannotSucceed: async (c) => (c.principalType === 'GROUP' ? 'group no longer exists' : undefined),
+    });
+
+    // Assess
+    expect(outcome.skipped).toEqual([{ change: grantPlan().create[0], reason: 'group no longer exists' }]);
+    expect(outcome.applied.assignmentsCreated).toBe(0);
+    expect(publisher.ofType('Assignment Created')).toEqual([]);
+  });
+
+  it('keeps a failed grant a failure when checking whether it can succeed fails too', async () => {
+    // Prepare
+    const { org, deps } = setup();
+    org.deleteGroup(GROUP.developers);
+
+    // Act
+    const applying = applyPlan(deps, {
+      plan: grantPlan(),
+      scope: `account:${PROD}`,
+      origin,
+      mode: 'enforce',
+      memberships: [],
+      whyGrantCannotSucceed: async () => {
+        throw new Error('DescribeGroup throttled');
+      },
+    });
+
+    // Assess
+    await expect(applying).rejects.toBeInstanceOf(ReconcileError);
+  });
+
   it('fails a membership removal whose membership id was not read, and still applies the rest', async () => {
     // Prepare
     const { org, deps } = setup();

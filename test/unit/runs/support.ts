@@ -1,6 +1,7 @@
 import { reconcileScope } from '../../../shared/domain/reconcile/reconcile-scope.js';
 import { RulesCache } from '../../../shared/domain/reconcile/rules-cache.js';
 import type { RuleSet } from '../../../shared/domain/rules/schema.js';
+import { cachedRunDirectories, loadRunDirectory } from '../../../shared/domain/runs/run-directory.js';
 import {
   continueOrganizationRun,
   type OrganizationRunDeps,
@@ -53,6 +54,7 @@ export const runSystem = (org: InMemoryOrganization = storyOrganization(), ruleS
       clock,
       managementAccountId: org.state.managementAccountId,
       runStore: store,
+      runDirectory: cachedRunDirectories((runId) => loadRunDirectory(store, runId)),
     };
     return { cache, run: (item: WorkItem) => reconcileScope(deps, item) };
   };

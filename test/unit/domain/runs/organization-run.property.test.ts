@@ -4,6 +4,7 @@ import { assignmentKey, membershipKey } from '../../../../shared/domain/model.js
 import { plan } from '../../../../shared/domain/plan.js';
 import type { Plan } from '../../../../shared/domain/plan-types.js';
 import { planOrganizationRun } from '../../../../shared/domain/runs/organization-run.js';
+import { plannedPermissionSets } from '../../../../shared/domain/runs/reconcile-run-part.js';
 import { partAssignmentKey } from '../../../../shared/domain/runs/run.js';
 import { isOffboarding, restrictToRun, runWorkItems } from '../../../../shared/domain/runs/run-work.js';
 import { applyPlanToWorld, type GeneratedWorld, worldArbitrary } from '../../../support/org-arbitrary.js';
@@ -146,6 +147,67 @@ describe('restrictToRun (properties)', () => {
               expect(planned.create ?? []).toContain(partAssignmentKey(c));
               expect(liveKeys.has(partAssignmentKey(c))).toBe(false);
             }
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
+});
+
+describe('plannedPermissionSets (properties)', () => {
+  it("gives a run's item the same changes from a read of its permission sets as from a read of every one", () => {
+    fc.assert(
+      fc.property(
+        worldArbitrary({ guard: false }),
+        fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }),
+        (world, keep) => {
+          const run = runOf(world).plan;
+          const items = runWorkItems(run, { runId: 'run-1', rulesVersion: 'r-1', origin });
+          // Live state drifted since the run read it, in every permission set.
+          const live: GeneratedWorld = {
+            ...world,
+            actualAssignments: [
+              ...world.actualAssignments.filter((_, i) => keep[i % keep.length]),
+              ...run.create.filter((_, i) => !keep[(i + 7) % keep.length]),
+            ],
+          };
+          const liveRun = runOf(live, true).plan;
+
+          for (const item of items) {
+            if (item.scope.kind !== 'account' || item.run?.planned === undefined) continue;
+            const { accountId } = item.scope;
+            const planned = item.run.planned;
+            const onAccount = live.actualAssignments.filter((a) => a.accountId === accountId);
+            const read = new Set(plannedPermissionSets(planned));
+            const restrictedFrom = (actualAssignments: typeof onAccount) => {
+              const present = new Set(actualAssignments.map(partAssignmentKey));
+              return restrictToRun(
+                plan({
+                  ruleSet: live.ruleSet,
+                  view: live.view,
+                  actualAssignments,
+                  actualMemberships: live.actualMemberships,
+                  accountIds: new Set([accountId]),
+                  includeMemberships: false,
+                  guard: 'off',
+                }),
+                planned,
+                {
+                  // As the worker re-checks it: planned offboarding of an assignment that is there.
+                  delete: liveRun.delete.filter(
+                    (d) => d.accountId === accountId && isOffboarding(d) && present.has(partAssignmentKey(d)),
+                  ),
+                  remove: [],
+                },
+              );
+            };
+
+            const fromEvery = restrictedFrom(onAccount);
+            const fromPlanned = restrictedFrom(onAccount.filter((a) => read.has(a.permissionSetArn)));
+
+            expect(fromPlanned.create).toEqual(fromEvery.create);
+            expect(fromPlanned.delete).toEqual(fromEvery.delete);
           }
         },
       ),
