@@ -65,25 +65,27 @@ export interface ApiCallsRow {
 
 const CAUSES: Readonly<Record<string, string>> = {
   DescribeGroup:
-    'loadScopeView describes each group the rules name on every reconcile (GetGroupId by display name already gives id and name), and withPrincipalsOf describes the unnamed principals of revocations; neither is cached across reconciles',
+    'withPrincipalsOf describes the unnamed groups of an event reconcile’s revocations, and a run part describes the group of each rules revocation and of each grant that failed',
   GetGroupId:
-    'group ids are cached per worker environment for five minutes (functions/worker/compose.ts): each of the ten environments reads them once',
+    'group ids are cached per worker environment for five minutes (functions/worker/compose.ts): each environment that reconciles an event reads them once',
   DescribePermissionSet: 'permission-set names are cached per worker environment: each environment reads them once',
   ListPermissionSets: 'permission sets are cached per worker environment: each environment reads them once',
   GetUserId: 'user ids are cached per worker environment: each environment reads them once',
-  DescribeUser: 'named users are described on every reconcile (only the id lookup is cached)',
-  ListRoots:
-    'the OU tree is cached per invocation only, and the fan-out reads it to place accounts it does not need placed',
-  ListOrganizationalUnitsForParent:
-    'the OU tree is cached per invocation only, and the fan-out and principal scopes read it to place accounts they do not need placed',
+  DescribeUser:
+    'event reconciles describe the named users; a run part describes each user it grants to or revokes from; offboarding describes the user again before announcing it',
+  ListUsers: 'an organization-wide run lists the whole directory where the minimum counts one lookup per name',
+  ListGroups: 'an organization-wide run lists the whole directory where the minimum counts one lookup per name',
+  ListRoots: 'the OU tree is read per invocation: every run part places its account live',
+  ListOrganizationalUnitsForParent: 'the OU tree is read per invocation: every run part places its account live',
   ListAccountsForParent:
     'listAccounts places every account under its parent (one call per OU), which neither the fan-out nor offboarding needs',
   ListAccounts:
     'a principal scope loads every account (loadScopeView) although offboarding removes every direct assignment wherever it is',
-  ListTagsForResource: 'a principal scope reads every account, with tags when a rule uses them',
+  ListTagsForResource: 'a run part reads its account’s tags live after the fan-out read them',
   DescribeAccountAssignmentCreationStatus: 'status polls that found the request still in progress',
   DescribeAccountAssignmentDeletionStatus: 'status polls that found the request still in progress',
-  ListAccountAssignments: 'reads beyond one per provisioned permission set',
+  ListAccountAssignments:
+    'a run part re-reads its account’s assignments in the permission sets its item changes, after the run read them all',
   ListPermissionSetsProvisionedToAccount: 'reads beyond one per reconciled account',
   DescribeAccount: 'reads beyond one per reconciled account',
   ListParents: 'reads beyond one per reconciled account',
