@@ -25,7 +25,7 @@ describe('resilience: a throttle storm during an organization-wide run', () => {
     s.emulator.setFaults({
       scripted: [
         {
-          operation: 'ListPermissionSetsProvisionedToAccount',
+          operation: 'ListAccountAssignments',
           error: 'ThrottlingException',
           count: 3 * WORKER_READ_ATTEMPTS,
         },
