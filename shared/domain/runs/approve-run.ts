@@ -65,7 +65,6 @@ export const approveRun = async (
     errors: [],
   };
   const items = runWorkItems(releasePlan, { runId: approvalId, rulesVersion: blocked.rulesVersion, origin });
-  if (items.length > 0) await deps.queue.enqueue(items);
   const approval: RunRecord = {
     runId: approvalId,
     trigger: 'approval',
@@ -79,7 +78,11 @@ export const approveRun = async (
     guardBypassed: true,
     counts: planCounts(releasePlan, items.length),
   };
+  // Recorded before its items are queued: a worker tells an approval's items by its record
+  // (they read the directory live, loadRunDirectory). A failed enqueue leaves the blocked run
+  // blocked, so the redelivered approval event queues them again.
   await deps.store.saveRun(approval);
+  if (items.length > 0) await deps.queue.enqueue(items);
   await deps.store.saveRun({ ...blocked, status: 'approved', approvedIn: approvalId });
   await sendRunDigest(deps.notifier, approval, releasePlan);
   return { status: 'approved', approval };

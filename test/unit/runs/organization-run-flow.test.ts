@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { approveRun } from '../../../shared/domain/runs/approve-run.js';
 import { ACCOUNTS_PER_CHUNK, beginOrganizationRun } from '../../../shared/domain/runs/run-organization.js';
+import type { WorkItem } from '../../../shared/domain/scope.js';
 import {
   describeAssignments,
   GROUP,
@@ -196,6 +197,45 @@ describe('run guard and approval', () => {
         approvedBy: 'arn:aws:iam::111111111111:role/Platform',
       }),
     );
+  });
+
+  it('records the approval before it queues its items, so that a worker knows them as an approval', async () => {
+    // Prepare
+    const system = drifted();
+    const { run } = await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+    await system.drain();
+    const triggers: (string | undefined)[] = [];
+    const queue = {
+      enqueue: async (items: readonly WorkItem[]) => {
+        for (const i of items) triggers.push((await system.store.getRun(i.run?.runId ?? ''))?.trigger);
+      },
+    };
+
+    // Act
+    await approveRun({ ...system.fanOutDeps, queue }, { runId: run.runId, approvedBy: 'me' }, approvalOrigin);
+
+    // Assess
+    expect(triggers.length).toBeGreaterThan(0);
+    expect(new Set(triggers)).toEqual(new Set(['approval']));
+  });
+
+  it('queues the held revocations when the approval is delivered again after its enqueue failed', async () => {
+    // Prepare
+    const system = drifted();
+    const { run } = await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+    await system.drain();
+    system.queue.failNext(new Error('SQS unavailable'));
+    const request = { runId: run.runId, approvedBy: 'me' };
+    await expect(approveRun(system.fanOutDeps, request, approvalOrigin)).rejects.toThrow('SQS unavailable');
+
+    // Act
+    const result = await approveRun(system.fanOutDeps, request, approvalOrigin);
+    await system.drain();
+
+    // Assess
+    expect(result.status).toBe('approved');
+    expect(describeAssignments(system.org, SANDBOX)).not.toContain(`${SANDBOX} AdministratorAccess USER ${USER.bob}`);
+    expect((await system.store.getRun(run.runId))?.status).toBe('approved');
   });
 
   it('refuses to approve a run that is not blocked', async () => {
