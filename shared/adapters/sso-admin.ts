@@ -235,17 +235,26 @@ export class SsoAdminAdapter implements SsoAdminPort {
     accountId: string,
     options: { readonly permissionSetArns?: readonly string[] } = {},
   ): Promise<AccountAssignment[]> {
-    // A caller that knows which permission sets it cares about skips the provisioned listing:
-    // `ListAccountAssignments` answers for a set that is not provisioned too, with no assignments.
-    const provisioned =
-      options.permissionSetArns === undefined
-        ? await this.#provisionedTo(accountId)
-        : [...new Set(options.permissionSetArns)];
+    const provisioned = await this.#setsToRead(accountId, options.permissionSetArns);
     const assignments: AccountAssignment[] = [];
     for (const permissionSetArn of provisioned) {
       assignments.push(...(await this.#assignmentsOf(accountId, permissionSetArn)));
     }
     return assignments;
+  }
+
+  /**
+   * The permission sets whose assignments to read, in as few calls as we can tell in advance. One
+   * named set is read directly (`ListAccountAssignments` answers for a set that is not
+   * provisioned too, with none). Of several, only those provisioned to the account can hold
+   * assignments, and one listing of the provisioned sets usually saves more than it costs: a run
+   * that grants an account its first permission sets reads one listing instead of one per set.
+   */
+  async #setsToRead(accountId: string, named: readonly string[] | undefined): Promise<readonly string[]> {
+    if (named === undefined) return this.#provisionedTo(accountId);
+    const wanted = new Set(named);
+    if (wanted.size <= 1) return [...wanted];
+    return (await this.#provisionedTo(accountId)).filter((arn) => wanted.has(arn));
   }
 
   #provisionedTo(accountId: string): Promise<string[]> {

@@ -53,7 +53,8 @@ export interface SsoAdminPort {
   /**
    * Every direct assignment on one account (`ListPermissionSetsProvisionedToAccount` + one
    * `ListAccountAssignments` per provisioned permission set). With `permissionSetArns`, only the
-   * assignments in those permission sets: one `ListAccountAssignments` each, provisioned or not.
+   * assignments in those permission sets, read with `ListAccountAssignments` for those of them
+   * that can hold any (one named set is read directly; of several, those provisioned).
    */
   listAccountAssignments(
     accountId: string,

@@ -174,7 +174,7 @@ describe('SsoAdminAdapter.listAccountAssignments', () => {
     ]);
   });
 
-  it('reads only the named permission sets, once each, without listing the provisioned ones', async () => {
+  it('reads one named permission set directly, without listing the provisioned ones', async () => {
     // Prepare
     sso.on(ListAccountAssignmentsCommand, { PermissionSetArn: PS_READ }).resolves({
       AccountAssignments: [
@@ -184,7 +184,7 @@ describe('SsoAdminAdapter.listAccountAssignments', () => {
     const { adapter } = makeAdapter();
 
     // Act
-    const found = await adapter.listAccountAssignments('111122223333', { permissionSetArns: [PS_READ, PS_READ] });
+    const found = await adapter.listAccountAssignments('111122223333', { permissionSetArns: [PS_READ] });
 
     // Assess
     expect(found).toEqual([
@@ -193,6 +193,29 @@ describe('SsoAdminAdapter.listAccountAssignments', () => {
     expect(sso.commandCalls(ListPermissionSetsProvisionedToAccountCommand)).toEqual([]);
     expect(sso.commandCalls(ListAccountAssignmentsCommand).map((c) => c.args[0].input)).toEqual([
       { InstanceArn: INSTANCE, AccountId: '111122223333', PermissionSetArn: PS_READ, NextToken: undefined },
+    ]);
+  });
+  it('reads, of several named permission sets, only those provisioned to the account', async () => {
+    // Prepare: ReadOnlyAccess and a third set are provisioned; AdministratorAccess is not
+    const PS_OTHER = 'arn:aws:sso:::permissionSet/ssoins-1/ps-other';
+    sso
+      .on(ListPermissionSetsProvisionedToAccountCommand)
+      .resolves({ PermissionSets: [PS_READ, PS_OTHER] })
+      .on(ListAccountAssignmentsCommand, { PermissionSetArn: PS_READ })
+      .resolves({
+        AccountAssignments: [
+          { AccountId: '111122223333', PermissionSetArn: PS_READ, PrincipalType: 'GROUP', PrincipalId: 'g-2' },
+        ],
+      });
+    const { adapter } = makeAdapter();
+
+    // Act
+    const found = await adapter.listAccountAssignments('111122223333', { permissionSetArns: [PS_ADMIN, PS_READ] });
+
+    // Assess
+    expect(found.map((a) => a.principalId)).toEqual(['g-2']);
+    expect(sso.commandCalls(ListAccountAssignmentsCommand).map((c) => c.args[0].input.PermissionSetArn)).toEqual([
+      PS_READ,
     ]);
   });
 });
