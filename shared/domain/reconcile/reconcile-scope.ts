@@ -10,6 +10,7 @@ import { type RunPartDeps, reconcileRunPart } from '../runs/reconcile-run-part.j
 import type { RunDirectorySource } from '../runs/run-directory.js';
 import { type Scope, scopeKey, type WorkItem, type WorkItemOrigin } from '../scope.js';
 import { type ApplyPlanDeps, type ApplyPlanInput, applyPlan } from './apply-plan.js';
+import { grantToDeletedGroup } from './grant-to-deleted-group.js';
 import { loadPrincipalRemovalView, loadScopeView, type ScopeViewDeps, withPrincipalsOf } from './load-scope-view.js';
 import { noneApplied, type ReconcileMode, type ReconcileOutcome } from './outcome.js';
 import { type PrincipalAssignmentsDeps, readPrincipalAssignments } from './principal-assignments.js';
@@ -340,6 +341,7 @@ const apply = (
     memberships,
     rulesRejected: run.rejections.length,
     ...(offboarding === undefined ? {} : { offboarding }),
+    whyGrantCannotSucceed: grantToDeletedGroup(run.deps),
   });
 };
 

@@ -4,6 +4,7 @@ import type { Plan, PlannedDelete, PlannedMembershipRemove } from '../plan-types
 import { toPlannedDelete } from '../planned-items.js';
 import type { RulesLoadResult } from '../ports.js';
 import { applyPlan } from '../reconcile/apply-plan.js';
+import { grantToDeletedGroup } from '../reconcile/grant-to-deleted-group.js';
 import { loadScopeView, withPrincipalsOf } from '../reconcile/load-scope-view.js';
 import type { ReconcileOutcome, SkippedGrant } from '../reconcile/outcome.js';
 import type { ReconcileDeps } from '../reconcile/reconcile-scope.js';
@@ -46,7 +47,7 @@ export const DIRECTORY_CHANGED_SINCE_RUN = 'a principal the rules name changed s
  * described again, so that nobody loses access on the strength of an old record. Planned
  * offboarding is re-checked against the principal itself (still deleted, still disabled). A grant
  * to a group deleted since the run read the directory fails at Identity Center and is skipped,
- * with a reason, rather than retried for ever.
+ * with a reason, rather than retried for ever ({@link grantToDeletedGroup}).
  *
  * @example
  * const outcome = await reconcileRunPart(deps, item, item.run.planned);
@@ -127,7 +128,7 @@ export const reconcileRunPart = async (
       plan: mine,
       memberships: [],
       ...(skipped.length > 0 ? { skipped } : {}),
-      ...(directory === undefined ? {} : { whyGrantCannotSucceed: (change) => deletedGroup(deps, change) }),
+      whyGrantCannotSucceed: grantToDeletedGroup(deps),
     });
   }
 
@@ -255,13 +256,6 @@ const replaced = <T extends { readonly id: string }>(items: readonly T[], id: st
   ...items.filter((item) => item.id !== id),
   ...(now === undefined ? [] : [now]),
 ];
-
-/** A grant to a group that no longer exists cannot succeed, now or on a retry. */
-const deletedGroup = async (deps: RunPartDeps, change: Plan['create'][number]): Promise<string | undefined> => {
-  if (change.principalType !== 'GROUP') return undefined;
-  const group = await deps.identityStore.describeGroup(change.principalId);
-  return group === undefined ? GROUP_DELETED : undefined;
-};
 
 /** The planned offboarding on one account that is still due: the assignment exists and its principal is still gone or disabled. */
 const liveAccountOffboarding = async (

@@ -106,6 +106,37 @@ describe('reconcileScope: account scope', () => {
     expect(org.writeCalls()).toEqual([]);
   });
 
+  it('skips, rather than fails, a grant to a group deleted after its id was looked up', async () => {
+    // Prepare: the group goes between the lookup and the grant
+    const { org, deps } = story();
+    org.beforeNext('createAccountAssignment', () => org.deleteGroup(GROUP.sandboxUsers));
+
+    // Act
+    const outcome = await reconcileScope(deps, accountItem(SANDBOX));
+
+    // Assess
+    expect(outcome.skipped).toEqual([
+      {
+        change: expect.objectContaining({ principalType: 'GROUP', principalId: GROUP.sandboxUsers }),
+        reason: 'group no longer exists',
+      },
+    ]);
+    expect(describeAssignments(org, SANDBOX)).toEqual([]);
+  });
+
+  it('fails a grant to a group that still exists when Identity Center fails it', async () => {
+    // Prepare
+    const { org, deps } = story();
+    org.failOn('createAccountAssignment', new AssignmentOperationError('create', 'the role quota is reached'));
+
+    // Act
+    const run = reconcileScope(deps, accountItem(SANDBOX));
+
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(ReconcileError);
+    expect(org.callsOf('describeGroup').map((c) => c.args[0])).toEqual([GROUP.sandboxUsers]);
+  });
+
   it('grants nothing on the management account', async () => {
     // Prepare
     const { org, deps } = story(storyOrganization(), storyRules());
