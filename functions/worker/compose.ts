@@ -64,6 +64,19 @@ export const WORKER_READ_ATTEMPTS = 8;
  */
 export const LOOKUP_CACHE_MS = 5 * 60 * 1000;
 
+/**
+ * How the event lane retries a refused write. Identity Center allows ten creates in progress for the
+ * whole instance (docs/aws-facts.md §3.1), and during an organization-wide run the organization lane
+ * holds most of them: each of its environments starts its next create moments after the last one
+ * ends. With the usual backoff (pauses doubling to 20 s) an event's create keeps arriving after the
+ * freed slot is taken again, and a vended account waits minutes. The event lane instead retries
+ * within a second, many times, so that it takes the first slot that frees; its own request rate
+ * still paces every attempt, so this cannot exceed its part of the share. Reserving a slot for
+ * events was the alternative: it would hold one of the ten idle whenever no event runs, which
+ * costs every organization-wide run a tenth of its write rate.
+ */
+export const EVENT_LANE_WRITE_RETRY = { backoffCapMs: 1_000, maxAttempts: 40 } as const;
+
 /** The SDK clients the worker calls. */
 export interface WorkerClients
   extends Pick<
@@ -184,22 +197,31 @@ export const composeWorker = async (
     clients.principalRead && new SsoAdminAdapter(clients.principalRead, { instanceArn: instance.instanceArn });
 
   let lookups:
-    | { readonly built: number; readonly identityStore: IdentityStoreAdapter; readonly ssoAdmin: SsoAdminPort }
+    | {
+        readonly built: number;
+        readonly identityStore: IdentityStoreAdapter;
+        readonly ssoAdmin: SsoAdminPort;
+        readonly eventSsoAdmin: SsoAdminPort;
+      }
     | undefined;
   const currentLookups = () => {
     if (lookups === undefined || clock.now() - lookups.built >= LOOKUP_CACHE_MS) {
-      lookups = {
-        built: clock.now(),
-        identityStore: new IdentityStoreAdapter(clients.identityStore, instance.identityStoreId),
-        ssoAdmin: withPrincipalReader(
+      const ssoAdminFor = (retry: { readonly backoffCapMs?: number; readonly maxAttempts?: number }) =>
+        withPrincipalReader(
           new SsoAdminAdapter(clients.ssoAdmin, {
             instanceArn: instance.instanceArn,
             writeClient: clients.ssoAdminWrites,
             limiter,
             ...timing,
+            ...retry,
           }),
           principalReader,
-        ),
+        );
+      lookups = {
+        built: clock.now(),
+        identityStore: new IdentityStoreAdapter(clients.identityStore, instance.identityStoreId),
+        ssoAdmin: ssoAdminFor({}),
+        eventSsoAdmin: ssoAdminFor(EVENT_LANE_WRITE_RETRY),
       };
     }
     return lookups;
@@ -209,11 +231,11 @@ export const composeWorker = async (
   const runDirectory = cachedRunDirectories((runId) => loadRunDirectory(store, runId));
 
   const reconcileDeps = (): ReconcileDeps => {
-    const { identityStore, ssoAdmin } = currentLookups();
+    const { identityStore, ssoAdmin, eventSsoAdmin } = currentLookups();
     return {
       organizations: new OrganizationsAdapter(clients.organizations),
       identityStore,
-      ssoAdmin,
+      ssoAdmin: lane === 'event' ? eventSsoAdmin : ssoAdmin,
       rules,
       publisher,
       notifier,

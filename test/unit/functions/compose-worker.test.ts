@@ -6,6 +6,7 @@ import type { EmulatorOptions, RunningEmulator } from '../../../emulator/types.j
 import {
   composeWorker,
   createWorkerClients,
+  EVENT_LANE_WRITE_RETRY,
   LOOKUP_CACHE_MS,
   WORKER_READ_ATTEMPTS,
 } from '../../../functions/worker/compose.js';
@@ -38,6 +39,9 @@ const ENV = {
   IDENTITY_STORE_ID,
   MANAGEMENT_ACCOUNT_ID: MANAGEMENT_ACCOUNT,
 };
+
+const EVENT_QUEUE_ARN = 'arn:aws:sqs:eu-west-1:111111111111:events.fifo';
+const ORG_QUEUE_ARN = 'arn:aws:sqs:eu-west-1:111111111111:work.fifo';
 
 let emulator: RunningEmulator | undefined;
 afterEach(async () => {
@@ -150,6 +154,50 @@ describe('composeWorker', () => {
     // Assess
     expect(response.batchItemFailures).toHaveLength(failures);
     expect(emulator.stats().faultsInjected).toBe(throttles);
+  });
+
+  /** Identity Center refuses the creates more often than the usual 8 attempts allow, as it does while an organization-wide run holds the ten outstanding creates. */
+  const refusingCreates = async () => {
+    const system = await environment({ EVENT_QUEUE_ARN });
+    system.emulator.setFaults({
+      scripted: [
+        {
+          operation: 'CreateAccountAssignment',
+          error: 'ThrottlingException',
+          count: EVENT_LANE_WRITE_RETRY.maxAttempts / 2,
+        },
+      ],
+    });
+    return system;
+  };
+
+  it('keeps retrying a refused create on the event lane until a slot frees', async () => {
+    // Prepare
+    const { emulator, worker } = await refusingCreates();
+
+    // Act
+    const response = await worker.handler(
+      { Records: [{ ...record(account(PROD_1)), eventSourceARN: EVENT_QUEUE_ARN }] },
+      CONTEXT,
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(driftOn(emulator, PROD_1)).toEqual([]);
+  });
+
+  it('gives a refused create up sooner on the organization lane, leaving the record to the queue', async () => {
+    // Prepare
+    const { worker } = await refusingCreates();
+
+    // Act
+    const result = worker.handler(
+      { Records: [{ ...record(account(PROD_1)), eventSourceARN: ORG_QUEUE_ARN }] },
+      CONTEXT,
+    );
+
+    // Assess: Powertools throws when every record of the batch failed.
+    await expect(result).rejects.toThrow(/All records failed/);
   });
 
   it('plans and reports without changing anything when the config says report', async () => {
