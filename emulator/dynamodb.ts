@@ -7,8 +7,10 @@ import type { JsonObject, RequestInput, ServiceDefinition } from './service.js';
  * exists for any name (the emulator does not model CreateTable). Modeled: PutItem (with
  * `attribute_not_exists(pk)` as the only condition), GetItem, Query with `pk = :pk` and optionally
  * `begins_with(sk, :prefix)` or `sk = :sk`, ScanIndexForward, Limit and ExclusiveStartKey, the
- * 400 KB item size limit and the 1 MB page of a Query. Attribute values are kept as sent
- * (`{"S": …}`, `{"N": …}`).
+ * 400 KB item size limit and the 1 MB page of a Query; UpdateItem with an update expression of
+ * `SET path = :value` and `ADD path :value` actions (a number added to a number, a set's elements
+ * added to a set of the same type, either one created when absent, the item too) and every
+ * `ReturnValues`. Attribute values are kept as sent (`{"S": …}`, `{"N": …}`).
  */
 
 /** DynamoDB's item size limit, counted as the UTF-8 length of names and values (close to AWS's own count). */
@@ -64,6 +66,118 @@ const parseKeyCondition = (input: RequestInput): KeyCondition => {
   throw validation(`Unsupported KeyConditionExpression in the emulator: ${expression}`);
 };
 
+type UpdateAction =
+  | { readonly op: 'SET'; readonly path: string; readonly value: AttributeValue }
+  | { readonly op: 'ADD'; readonly path: string; readonly value: AttributeValue };
+
+const SET_TYPES = ['SS', 'NS', 'BS'] as const;
+const setTypeOf = (value: AttributeValue): (typeof SET_TYPES)[number] | undefined =>
+  SET_TYPES.find((type) => Array.isArray(value[type]));
+
+/**
+ * Parses the subset of update expressions the emulator models: `SET` clauses of `path = :value`
+ * and `ADD` clauses of `path :value`, in any order, each keyword at most once (as DynamoDB
+ * requires), with `#name` placeholders. Also enforces DynamoDB's rules that every placeholder in
+ * the request is used, and that no action names a key attribute.
+ */
+const parseUpdateExpression = (input: RequestInput): UpdateAction[] => {
+  const expression = input.string('UpdateExpression');
+  const values = (input.raw('ExpressionAttributeValues') ?? {}) as Readonly<Record<string, AttributeValue>>;
+  const names = (input.raw('ExpressionAttributeNames') ?? {}) as Readonly<Record<string, string>>;
+  const usedValues = new Set<string>();
+  const usedNames = new Set<string>();
+  const path = (token: string): string => {
+    if (!token.startsWith('#')) return token;
+    const name = names[token];
+    if (name === undefined) {
+      throw validation(
+        `Invalid UpdateExpression: An expression attribute name used in the document path is not defined; attribute name: ${token}`,
+      );
+    }
+    usedNames.add(token);
+    return name;
+  };
+  const value = (token: string): AttributeValue => {
+    const v = values[token];
+    if (v === undefined) {
+      throw validation(
+        `Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: ${token}`,
+      );
+    }
+    usedValues.add(token);
+    return v;
+  };
+  const clauses = [...expression.matchAll(/\b(SET|ADD|REMOVE|DELETE)\b/gi)];
+  if (clauses.length === 0 || (clauses[0]?.index ?? 0) !== expression.search(/\S/)) {
+    throw validation(`Invalid UpdateExpression: Syntax error; expression: ${expression}`);
+  }
+  const seen = new Set<string>();
+  const actions: UpdateAction[] = [];
+  clauses.forEach((clause, i) => {
+    const keyword = (clause[1] as string).toUpperCase();
+    if (seen.has(keyword)) {
+      throw validation(
+        `Invalid UpdateExpression: The "${keyword}" section can only be used once in an update expression;`,
+      );
+    }
+    seen.add(keyword);
+    if (keyword !== 'SET' && keyword !== 'ADD') {
+      throw validation(`Unsupported UpdateExpression in the emulator: ${expression}`);
+    }
+    const body = expression.slice((clause.index ?? 0) + keyword.length, clauses[i + 1]?.index ?? expression.length);
+    for (const text of body.split(',')) {
+      const match =
+        keyword === 'SET' ? /^\s*(#?\w+)\s*=\s*(:\w+)\s*$/.exec(text) : /^\s*(#?\w+)\s+(:\w+)\s*$/.exec(text);
+      if (match === null) throw validation(`Unsupported UpdateExpression in the emulator: ${expression}`);
+      actions.push({ op: keyword, path: path(match[1] as string), value: value(match[2] as string) });
+    }
+  });
+  const unusedValues = Object.keys(values).filter((k) => !usedValues.has(k));
+  if (unusedValues.length > 0) {
+    throw validation(
+      `Value provided in ExpressionAttributeValues unused in expressions: keys: {${unusedValues.join(', ')}}`,
+    );
+  }
+  const unusedNames = Object.keys(names).filter((k) => !usedNames.has(k));
+  if (unusedNames.length > 0) {
+    throw validation(
+      `Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`,
+    );
+  }
+  for (const action of actions) {
+    if (action.path === 'pk' || action.path === 'sk') {
+      throw validation(
+        `One or more parameter values were invalid: Cannot update attribute ${action.path}. This attribute is part of the key`,
+      );
+    }
+  }
+  return actions;
+};
+
+/** One `ADD` action: a number added to a number, or a set's elements added to a set of the same type. */
+const addTo = (current: AttributeValue | undefined, operand: AttributeValue): AttributeValue => {
+  const setType = setTypeOf(operand);
+  if (setType !== undefined) {
+    const elements = operand[setType] as unknown[];
+    if (elements.length === 0)
+      throw validation('One or more parameter values were invalid: An string set  may not be empty');
+    if (current === undefined) return { [setType]: [...new Set(elements)] };
+    if (!Array.isArray(current[setType])) {
+      throw validation('An operand in the update expression has an incorrect data type');
+    }
+    return { [setType]: [...new Set([...(current[setType] as unknown[]), ...elements])] };
+  }
+  if (typeof operand.N === 'string') {
+    if (current === undefined) return { N: operand.N };
+    if (typeof current.N !== 'string')
+      throw validation('An operand in the update expression has an incorrect data type');
+    return { N: String(Number(current.N) + Number(operand.N)) };
+  }
+  throw validation('Incorrect operand type for operator or function; operator: ADD, operand type: STRING');
+};
+
+const RETURN_VALUES = ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] as const;
+
 export interface DynamoDbState {
   /** Table name → partition key → sort key → item. */
   readonly tables: Map<string, Map<string, Map<string, Item>>>;
@@ -109,6 +223,45 @@ export const createDynamoDbService = (state: DynamoDbState): ServiceDefinition =
         }
         partition.set(sk, JSON.parse(JSON.stringify(item)) as Item);
         return {};
+      },
+      UpdateItem: (input) => {
+        const table = input.string('TableName');
+        const key = (input.raw('Key') ?? {}) as JsonObject;
+        const pk = stringKey(key, 'pk');
+        const sk = stringKey(key, 'sk');
+        if (input.optionalString('ConditionExpression') !== undefined) {
+          throw validation('Unsupported ConditionExpression in the emulator on UpdateItem');
+        }
+        const returnValues = input.optionalString('ReturnValues') ?? 'NONE';
+        if (!(RETURN_VALUES as readonly string[]).includes(returnValues)) {
+          throw validation(
+            `1 validation error detected: Value '${returnValues}' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [${RETURN_VALUES.join(', ')}]`,
+          );
+        }
+        const actions = parseUpdateExpression(input);
+        const partition = partitionOf(table, pk, true) as Map<string, Item>;
+        const old = partition.get(sk);
+        const next: Record<string, AttributeValue> = { ...(old ?? { pk: { S: pk }, sk: { S: sk } }) };
+        for (const action of actions) {
+          next[action.path] = action.op === 'SET' ? action.value : addTo(next[action.path], action.value);
+        }
+        if (itemSize(next) > ITEM_SIZE_LIMIT) throw validation('Item size has exceeded the maximum allowed size');
+        const stored = JSON.parse(JSON.stringify(next)) as Item;
+        partition.set(sk, stored);
+        const updated = new Set(actions.map((a) => a.path));
+        const only = (item: Item | undefined): Record<string, AttributeValue> =>
+          Object.fromEntries(Object.entries(item ?? {}).filter(([name]) => updated.has(name)));
+        const attributes =
+          returnValues === 'ALL_OLD'
+            ? { ...(old ?? {}) }
+            : returnValues === 'UPDATED_OLD'
+              ? only(old)
+              : returnValues === 'ALL_NEW'
+                ? { ...stored }
+                : returnValues === 'UPDATED_NEW'
+                  ? only(stored)
+                  : {};
+        return Object.keys(attributes).length === 0 ? {} : { Attributes: attributes };
       },
       GetItem: (input) => {
         const table = input.string('TableName');

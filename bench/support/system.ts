@@ -12,9 +12,9 @@ import {
   splitRequestShare,
   workerRateEnvironment,
 } from '../../infra/request-share.js';
-import { IDC_OUTSTANDING_CREATES_QUOTA } from '../../infra/stacks/main-stack.js';
+import { IDC_OUTSTANDING_CREATES_QUOTA, WORKER_TIMEOUT } from '../../infra/stacks/main-stack.js';
 import type { LifecycleEvent, WorkQueuePort } from '../../shared/domain/ports.js';
-import { scopeKey, type WorkItem } from '../../shared/domain/scope.js';
+import { messageGroupId, type WorkItem } from '../../shared/domain/scope.js';
 import type { Snapshot } from '../../shared/domain/snapshot.js';
 import { loadConfig } from '../../shared/runtime/config.js';
 import type { HandlerLogger } from '../../shared/runtime/logger.js';
@@ -132,7 +132,7 @@ class FifoQueue implements WorkQueuePort {
       this.#messages.push({
         id: `m-${this.#nextId++}`,
         body: JSON.stringify(item),
-        groupId: scopeKey(item.scope),
+        groupId: messageGroupId(item),
         visibleAt: 0,
         receiveCount: 0,
       });
@@ -240,8 +240,10 @@ const sqsRecord =
     awsRegion: 'us-east-1',
   });
 
-const lambdaContext = (name: string): LambdaContext =>
-  ({
+/** A Lambda context whose remaining time runs out `timeoutMs` of `now`'s time after the call. */
+const lambdaContext = (name: string, now: () => number, timeoutMs: number): LambdaContext => {
+  const invokedAt = now();
+  return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: name,
     functionVersion: '$LATEST',
@@ -250,11 +252,12 @@ const lambdaContext = (name: string): LambdaContext =>
     awsRequestId: 'bench',
     logGroupName: `/aws/lambda/${name}`,
     logStreamName: 'bench',
-    getRemainingTimeInMillis: () => 600_000,
+    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (now() - invokedAt)),
     done: () => {},
     fail: () => {},
     succeed: () => {},
-  }) as LambdaContext;
+  } as LambdaContext;
+};
 
 export const startBenchSystem = async (options: BenchSystemOptions): Promise<BenchSystem> => {
   const emulator = await startEmulator({
@@ -355,7 +358,6 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
     org: await Promise.all(Array.from({ length: options.topology.containers }, container('org'))),
     event: await Promise.all(Array.from({ length: eventContainers }, container('event'))),
   };
-  const context = lambdaContext('idc-lifecycle-worker');
 
   const drain = async (lanes: readonly Lane[] = ['org', 'event']): Promise<DrainReport> => {
     let records = 0;
@@ -383,6 +385,8 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
         let failed: Set<string>;
         try {
           const event: SQSEvent = { Records: batch.map(sqsRecord(lane)) };
+          // The deployed timeout, in emulated time: a read part that runs short continues in a new item.
+          const context = lambdaContext('idc-lifecycle-worker', time.clock.now, WORKER_TIMEOUT.toMilliseconds());
           const response = (await handler(event, context)) as SQSBatchResponse;
           failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
         } catch (error) {

@@ -10,7 +10,8 @@ const target = (options: { region?: string; endpointUrl?: string }) => ({
 
 const countsText = (run: RunRecord): string => {
   const c = run.counts;
-  if (c === undefined) return run.read === undefined ? '' : `read ${run.read.accounts}/${run.read.of} accounts`;
+  if (c === undefined)
+    return run.read === undefined ? '' : `reading ${run.read.accounts} accounts in ${run.read.parts} parts`;
   return `+${c.create} -${c.delete} members +${c.membershipAdd} -${c.membershipRemove} held ${c.held} errors ${c.errors} items ${c.items}`;
 };
 

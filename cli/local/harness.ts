@@ -12,8 +12,9 @@ import type { ClockPort, LifecycleEvent, RulesRejection } from '../../shared/dom
 import type { ReconcileOutcome } from '../../shared/domain/reconcile/outcome.js';
 import { ReconcileError } from '../../shared/domain/reconcile/reconcile-error.js';
 import { reconcileScope } from '../../shared/domain/reconcile/reconcile-scope.js';
-import { beginOrganizationRun, continueOrganizationRun } from '../../shared/domain/runs/run-organization.js';
-import { scopeKey, type WorkItem } from '../../shared/domain/scope.js';
+import { readRunPart } from '../../shared/domain/runs/read-part.js';
+import { beginOrganizationRun } from '../../shared/domain/runs/run-organization.js';
+import { messageGroupId, scopeKey, type WorkItem } from '../../shared/domain/scope.js';
 import type { Snapshot } from '../../shared/domain/snapshot.js';
 import { MalformedEventError, type ParseResult, parseEvent } from '../../shared/events/index.js';
 import { checkOriginAccount } from '../../shared/events/origin.js';
@@ -340,14 +341,12 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
       const events: LifecycleEvent[] = [];
       environment.target.events = events;
       try {
-        if (item.scope.kind === 'all' && item.run !== undefined) {
-          // The continuation of an organization-wide read: its plan's holds are the run's.
-          const continued = await continueOrganizationRun(
-            environment.worker.organizationRunDeps(),
-            item.run.runId,
-            NO_DEADLINE,
-          );
-          if (continued.plan !== undefined) runPlans.push(continued.plan);
+        const read = item.run?.read;
+        if (item.run !== undefined && read !== undefined) {
+          // A read part of an organization-wide run; the part that completes the read plans the
+          // run, and its plan's holds are the run's.
+          const part = await readRunPart(environment.worker.readPartDeps(), { ...item.run, read }, NO_DEADLINE);
+          if (part.plan !== undefined) runPlans.push(part.plan);
           outcome = undefined;
         } else {
           // The ports the composed handler reconciles with; the handler itself only logs outcomes.
@@ -382,13 +381,26 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
 
   /**
    * Drains the queue as the deployed worker does: batches of up to `batchSize` messages, each
-   * handled in order by one invocation, `concurrency` invocations at once. A message group never
+   * handled in order by one invocation, `concurrency` invocations at once, until what they queue
+   * in turn (a run's work, once its read parts are done) is drained too. A message group never
    * spans two batches, so one scope is never reconciled twice at the same time.
    */
   const drain = async (): Promise<{ records: ReconcileRecord[]; events: LifecycleEvent[] }> => {
+    const records: ReconcileRecord[] = [];
+    const events: LifecycleEvent[] = [];
+    for (;;) {
+      const round = await drainRound();
+      if (round.records.length === 0) return { records, events };
+      records.push(...round.records);
+      events.push(...round.events);
+    }
+  };
+
+  /** One pass over what the queue holds now. */
+  const drainRound = async (): Promise<{ records: ReconcileRecord[]; events: LifecycleEvent[] }> => {
     const groups = new Map<string, WorkItem[]>();
     for (let item = queue.take(); item !== undefined; item = queue.take()) {
-      const key = scopeKey(item.scope);
+      const key = messageGroupId(item);
       groups.set(key, [...(groups.get(key) ?? []), item]);
     }
     const batches: WorkItem[][] = [];
@@ -483,9 +495,8 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
       try {
         // The fan-out's own ports; its handler logs the rejected documents, which simulate reports.
         const trigger = sweep.origin.source === SSM_SOURCE ? 'rules-change' : 'schedule';
-        const started = await beginOrganizationRun(fanout.organizationRunDeps(), trigger, sweep.origin, NO_DEADLINE);
+        const started = await beginOrganizationRun(fanout.organizationRunDeps(), trigger, sweep.origin);
         rejections.push(...started.rejections);
-        if (started.plan !== undefined) runPlans.push(started.plan);
       } catch (caught) {
         assertIsError(caught);
         failures.push({ scope: 'all', error: caught });
@@ -538,7 +549,7 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
   };
 };
 
-/** The local harness has no Lambda deadline: an organization-wide run reads in one go. */
+/** The local harness has no Lambda deadline: each read part of an organization-wide run reads in one go. */
 const NO_DEADLINE = { remainingMs: () => Number.POSITIVE_INFINITY };
 
 /** The changes the reconciles made, with the holds and rule errors of the runs that planned them. */

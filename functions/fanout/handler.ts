@@ -1,13 +1,10 @@
 // Triggered by: the EventBridge Scheduler sweep, the minute check of time-bound rules, SSM
 // "Parameter Store Change" on the rules path, and "Run Approval".
-// Changes: nothing in Identity Center; plans organization-wide runs, records them, and enqueues their work.
+// Changes: nothing in Identity Center (it reads none of it either); starts organization-wide runs,
+// records them, and enqueues their read parts; starts approval runs and enqueues their work.
 import { ruleBoundariesBetween } from '../../shared/domain/rule-window.js';
 import { approveRun } from '../../shared/domain/runs/approve-run.js';
-import {
-  beginOrganizationRun,
-  type OrganizationRunDeps,
-  type TimeBudget,
-} from '../../shared/domain/runs/run-organization.js';
+import { beginOrganizationRun, type OrganizationRunDeps } from '../../shared/domain/runs/run-organization.js';
 import { isApprovalEvent, parseApprovalEvent } from '../../shared/events/approval.js';
 import { parseEvent } from '../../shared/events/index.js';
 import { parseRuleBoundaryCheck, RULE_BOUNDARY_SPAN_MS } from '../../shared/events/rule-boundary.js';
@@ -21,9 +18,6 @@ export interface FanoutDeps extends OrganizationRunDeps {
   readonly metrics: MetricsRecorder;
 }
 
-/** Local callers have no Lambda deadline: they read the whole organization in one go. */
-const NO_DEADLINE: TimeBudget = { remainingMs: () => Number.POSITIVE_INFINITY };
-
 /**
  * A missing rule set (`RulesUnavailableError`) throws: nothing is enqueued, and the alarm fires.
  * A malformed approval, or one of a run that is not blocked, is logged and dropped: retrying it
@@ -31,8 +25,7 @@ const NO_DEADLINE: TimeBudget = { remainingMs: () => Number.POSITIVE_INFINITY };
  */
 export const makeHandler =
   (deps: FanoutDeps) =>
-  async (event: unknown, context?: { getRemainingTimeInMillis(): number }): Promise<void> => {
-    const budget = context === undefined ? NO_DEADLINE : { remainingMs: () => context.getRemainingTimeInMillis() };
+  async (event: unknown): Promise<void> => {
     if (isApprovalEvent(event)) {
       const approval = parseApprovalEvent(event);
       if (approval === undefined) {
@@ -55,8 +48,8 @@ export const makeHandler =
       const origin = { eventId: check.executionId, eventName: 'rule-boundaries', source: 'aws.scheduler' };
       deps.logger.appendKeys({ eventId: origin.eventId, eventName: origin.eventName });
       deps.logger.info('Rule window boundary passed', { ruleIds: passed.map((b) => b.ruleId) });
-      const { run } = await beginOrganizationRun(deps, 'schedule', origin, budget);
-      deps.logger.info('Run started', { runId: run.runId, status: run.status, read: run.read, ...run.counts });
+      const { run } = await beginOrganizationRun(deps, 'schedule', origin);
+      deps.logger.info('Run started', { runId: run.runId, status: run.status, read: run.read });
       return;
     }
     const result = parseEvent(event, { rulesPath: deps.rulesPath });
@@ -68,8 +61,8 @@ export const makeHandler =
     }
     deps.logger.appendKeys({ eventId: sweep.origin.eventId, eventName: sweep.origin.eventName });
     const trigger = sweep.origin.source === SSM_SOURCE ? 'rules-change' : 'schedule';
-    const { run, rejections } = await beginOrganizationRun(deps, trigger, sweep.origin, budget);
+    const { run, rejections } = await beginOrganizationRun(deps, trigger, sweep.origin);
     deps.metrics.addMetric(MetricNames.rulesRejected, 'Count', rejections.length);
     for (const rejection of rejections) deps.logger.warn('Rules document rejected', { ...rejection });
-    deps.logger.info('Run started', { runId: run.runId, status: run.status, read: run.read, ...run.counts });
+    deps.logger.info('Run started', { runId: run.runId, status: run.status, read: run.read });
   };

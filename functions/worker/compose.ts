@@ -27,8 +27,8 @@ import type { SsoAdminPort } from '../../shared/domain/ports.js';
 import type { ReconcileDeps } from '../../shared/domain/reconcile/reconcile-scope.js';
 import { RulesCache } from '../../shared/domain/reconcile/rules-cache.js';
 import { loadRuleSet, parseRulesDocument } from '../../shared/domain/rules/load.js';
+import type { ReadPartDeps } from '../../shared/domain/runs/read-part.js';
 import { cachedRunDirectories, loadRunDirectory } from '../../shared/domain/runs/run-directory.js';
-import type { OrganizationRunDeps } from '../../shared/domain/runs/run-organization.js';
 import {
   type Connection,
   clientOptions,
@@ -246,28 +246,25 @@ export const composeWorker = async (
     };
   };
 
-  /** The ports a continuation of an organization-wide read runs with (the run carries its own rules). */
-  const organizationRunDeps = (): OrganizationRunDeps => {
-    const { identityStore, ssoAdmin } = currentLookups();
-    return {
-      rules,
-      organizations: new OrganizationsAdapter(clients.organizations),
-      identityStore,
-      ssoAdmin,
-      store,
-      queue,
-      publisher,
-      notifier,
-      clock,
-      managementAccountId: config.managementAccountId,
-      ...(config.mode === 'report' ? { modeOverride: 'report' as const } : {}),
-    };
-  };
+  /**
+   * The ports a read part of an organization-wide run runs with: fresh directory adapters, so
+   * that a run reads the permission sets as they are now rather than from this environment's
+   * five-minute lookups; they draw on the same request share as everything else here.
+   */
+  const readPartDeps = (): ReadPartDeps => ({
+    identityStore: new IdentityStoreAdapter(clients.identityStore, instance.identityStoreId),
+    ssoAdmin: new SsoAdminAdapter(clients.ssoAdmin, { instanceArn: instance.instanceArn }),
+    store,
+    queue,
+    publisher,
+    notifier,
+    clock,
+  });
 
   const visibility = new SqsMessageVisibility(clients.sqs);
   const reconcile = makeHandler({
     reconcileDeps,
-    organizationRunDeps,
+    readPartDeps,
     clock,
     throttled: {
       isThrottling: isThrottlingError,
@@ -293,7 +290,7 @@ export const composeWorker = async (
      * report each work item's outcome, which the handler only logs.
      */
     reconcileDeps,
-    organizationRunDeps,
+    readPartDeps,
   };
 };
 

@@ -1,5 +1,7 @@
-// Triggered by: the SQS FIFO work queue (one message per scope, grouped by scope key).
-// Changes: account assignments and group memberships in Identity Center; publishes lifecycle events.
+// Triggered by: the SQS FIFO work queues (one message per scope, grouped by scope key; or one per
+// read part of an organization-wide run, grouped by part).
+// Changes: account assignments and group memberships in Identity Center; plans runs whose read it
+// completes; publishes lifecycle events.
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { assertIsError } from '../../shared/domain/errors.js';
@@ -8,7 +10,7 @@ import { parseWorkItem } from '../../shared/domain/reconcile/parse-work-item.js'
 import { ReconcileError } from '../../shared/domain/reconcile/reconcile-error.js';
 import { type ReconcileDeps, reconcileScope } from '../../shared/domain/reconcile/reconcile-scope.js';
 import { throttledRetrySeconds } from '../../shared/domain/reconcile/throttled-retry.js';
-import { continueOrganizationRun, type OrganizationRunDeps } from '../../shared/domain/runs/run-organization.js';
+import { type ReadPartDeps, readRunPart } from '../../shared/domain/runs/read-part.js';
 import { scopeKey } from '../../shared/domain/scope.js';
 import type { HandlerLogger } from '../../shared/runtime/logger.js';
 import { MetricNames, type MetricsRecorder, recordOutcome } from '../../shared/runtime/metrics.js';
@@ -16,8 +18,8 @@ import { MetricNames, type MetricsRecorder, recordOutcome } from '../../shared/r
 export interface WorkerDeps {
   /** Ports for one invocation: directory caches must not outlive it. */
   readonly reconcileDeps: () => ReconcileDeps;
-  /** Ports for the continuation of an organization-wide read (an `all` item carrying its run). */
-  readonly organizationRunDeps: () => OrganizationRunDeps;
+  /** Ports for a read part of an organization-wide run (an `all` item carrying its run's part). */
+  readonly readPartDeps: () => ReadPartDeps;
   readonly modeOverride?: 'report';
   readonly clock: ClockPort;
   readonly logger: HandlerLogger;
@@ -59,10 +61,11 @@ export const makeHandler = (deps: WorkerDeps) => async (event: SQSEvent, context
     try {
       const item = parseWorkItem(record.body);
       deps.logger.appendKeys({ scope: scopeKey(item.scope), eventId: item.origin.eventId, runId: item.run?.runId });
-      if (item.scope.kind === 'all' && item.run !== undefined) {
+      const read = item.run?.read;
+      if (item.run !== undefined && read !== undefined) {
         const budget = { remainingMs: () => context.getRemainingTimeInMillis() };
-        const { run } = await continueOrganizationRun(deps.organizationRunDeps(), item.run.runId, budget);
-        deps.logger.info('Run continued', { status: run.status, read: run.read, ...run.counts });
+        const { outcome, run } = await readRunPart(deps.readPartDeps(), { ...item.run, read }, budget);
+        deps.logger.info('Run part read', { part: read.name, outcome, status: run.status, ...run.counts });
         return;
       }
       const outcome = await reconcileScope(ports, item, deps.modeOverride ? { modeOverride: deps.modeOverride } : {});

@@ -5,6 +5,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { OrganizationState, RunStorePort } from '../domain/ports.js';
 import type { RunRecord } from '../domain/runs/run.js';
@@ -19,6 +20,8 @@ const RETENTION_SECONDS = 30 * 24 * 60 * 60;
 
 const RUNS_PARTITION = 'runs';
 const ORGANIZATION_PARTITION = 'organization';
+/** The sort key, within a run's partition, of the set of its read parts marked done. */
+const PARTS_READ = 'parts-read';
 
 type Item = Record<string, AttributeValue>;
 
@@ -28,6 +31,8 @@ type Item = Record<string, AttributeValue>;
  * - A run's state (its record, the organization read, account chunks) is JSON split into pieces
  *   under `pk = run#<runId>`, `sk = <name>#<generation>#<piece>`; a pointer item `sk = <name>`
  *   names the generation written last, so a reader never mixes pieces of two writes.
+ * - `sk = parts-read` in the same partition holds the string set of the read parts marked done,
+ *   grown by `UpdateItem` `ADD`, so that concurrent marks never overwrite each other.
  * - `pk = runs` lists run summaries by start time for `idc-lifecycle runs`.
  * - `pk = organization` holds the accepted rules version and the latest organization totals.
  *
@@ -120,6 +125,23 @@ export class DynamoDbRunStore implements RunStorePort {
     return JSON.parse(parts.join(''));
   }
 
+  async markPartRead(runId: string, part: string): Promise<readonly string[]> {
+    // ADD to a string set is atomic and idempotent; UPDATED_OLD answers the set as it was before
+    // this call (absent when no part was marked yet), which is what tells the part that completes
+    // the set from any other.
+    const response = await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { pk: { S: `run#${runId}` }, sk: { S: PARTS_READ } },
+        UpdateExpression: 'ADD #parts :part SET #expiresAt = :expiresAt',
+        ExpressionAttributeNames: { '#parts': 'parts', '#expiresAt': 'expiresAt' },
+        ExpressionAttributeValues: { ':part': { SS: [part] }, ':expiresAt': { N: String(this.#expiresAt()) } },
+        ReturnValues: 'UPDATED_OLD',
+      }),
+    );
+    return response.Attributes?.parts?.SS ?? [];
+  }
+
   async organizationState(): Promise<OrganizationState> {
     const response = await this.client.send(
       new QueryCommand({
@@ -151,10 +173,13 @@ export class DynamoDbRunStore implements RunStorePort {
   }
 
   async #put(item: Item): Promise<void> {
-    const expiresAt = Math.floor(this.now() / 1000) + RETENTION_SECONDS;
     await this.client.send(
-      new PutItemCommand({ TableName: this.tableName, Item: { ...item, expiresAt: { N: String(expiresAt) } } }),
+      new PutItemCommand({ TableName: this.tableName, Item: { ...item, expiresAt: { N: String(this.#expiresAt()) } } }),
     );
+  }
+
+  #expiresAt(): number {
+    return Math.floor(this.now() / 1000) + RETENTION_SECONDS;
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import type { WorkQueuePort } from '../domain/ports.js';
-import { scopeKey, type WorkItem } from '../domain/scope.js';
+import { messageGroupId, scopeKey, type WorkItem } from '../domain/scope.js';
 import { chunk } from './chunk.js';
 
 /** Some work items could not be enqueued, even after one more try. */
@@ -19,18 +19,20 @@ export class EnqueueError extends Error {
 /**
  * The FIFO deduplication id of a work item: the same event naming the same scope is one message,
  * so EventBridge and Lambda redeliveries within SQS's five-minute window collapse. A run's parts
- * of one scope are distinct messages. A SHA-256 hex
- * digest is 64 characters, inside SQS's 128.
+ * of one scope are distinct messages, and so are a read part's items (its first, and each
+ * continuation, by how far it had got). A SHA-256 hex digest is 64 characters, inside SQS's 128.
  */
 export const deduplicationId = (item: WorkItem): string =>
   createHash('sha256')
     .update(`${item.origin.eventId}\n${scopeKey(item.scope)}`)
     .update(item.run === undefined ? '' : `\n${item.run.runId}\n${item.run.part ?? 0}`)
+    .update(item.run?.read === undefined ? '' : `\n${item.run.read.name}\n${item.run.read.from}`)
     .digest('hex');
 
 /**
- * {@link WorkQueuePort} over an SQS FIFO queue. The message group is the scope key, so two
- * reconciles of one scope never run at once while different scopes run in parallel.
+ * {@link WorkQueuePort} over an SQS FIFO queue. The message group is {@link messageGroupId}: the
+ * scope key, so two reconciles of one scope never run at once while different scopes run in
+ * parallel, and for a run's read parts the part, so that they are read side by side.
  *
  * @example
  * await new SqsWorkQueue(clients.sqs, queueUrl).enqueue([{ scope: { kind: 'account', accountId }, origin }]);
@@ -47,7 +49,7 @@ export class SqsWorkQueue implements WorkQueuePort {
         (item, index): SendMessageBatchRequestEntry => ({
           Id: String(index),
           MessageBody: JSON.stringify(item),
-          MessageGroupId: scopeKey(item.scope),
+          MessageGroupId: messageGroupId(item),
           MessageDeduplicationId: deduplicationId(item),
         }),
       );

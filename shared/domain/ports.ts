@@ -135,9 +135,10 @@ export interface OrganizationState {
 }
 
 /**
- * Where runs live: their records (for `runs`, approvals and the digest), the partial reads of an
- * organization-wide run (so that a timed-out invocation loses at most one chunk), and the
- * organization state that single-scope runs consult.
+ * Where runs live: their records (for `runs`, approvals and the digest), the parts of an
+ * organization-wide run's read and which of them are done (so that a timed-out invocation loses
+ * at most what it read since it last saved), and the organization state that single-scope runs
+ * consult.
  */
 export interface RunStorePort {
   saveRun(run: RunRecord): Promise<void>;
@@ -148,6 +149,12 @@ export interface RunStorePort {
   saveState(runId: string, name: string, value: unknown): Promise<void>;
   /** `undefined` when nothing was saved under the name. */
   loadState(runId: string, name: string): Promise<unknown>;
+  /**
+   * Adds `part` to the parts of a run's read that are done, atomically, and answers the parts that
+   * were done before this call: of several callers completing the set at once, exactly one sees
+   * its own part missing from the answer while every other part is in it.
+   */
+  markPartRead(runId: string, part: string): Promise<readonly string[]>;
   organizationState(): Promise<OrganizationState>;
   acceptRules(accepted: NonNullable<OrganizationState['acceptedRules']>): Promise<void>;
   saveTotals(totals: NonNullable<OrganizationState['totals']>): Promise<void>;

@@ -56,6 +56,20 @@ export const scopeKey = (scope: Scope): string => {
   }
 };
 
+/**
+ * The SQS FIFO `MessageGroupId` of a work item: its scope key, so that two reconciles of one scope
+ * never run at once; for a part of an organization-wide run's read, the part
+ * (`run:<runId>:<part>`), so that the parts of one run are read side by side while a part that
+ * continues in a new item still follows its own earlier item. Every queue, real or modelled,
+ * groups with this.
+ *
+ * @example
+ * messageGroupId({ scope: { kind: 'all' }, origin, run: { runId: 'schedule-e1', rulesVersion, read: { name: 'accounts-100', from: 0 } } })
+ * // 'run:schedule-e1:accounts-100'
+ */
+export const messageGroupId = (item: WorkItem): string =>
+  item.run?.read === undefined ? scopeKey(item.scope) : `run:${item.run.runId}:${item.run.read.name}`;
+
 const ACCOUNT_ID = /^\d{12}$/;
 const PRINCIPAL_ID = /^[A-Za-z0-9-]{1,47}$/;
 

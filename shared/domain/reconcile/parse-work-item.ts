@@ -29,6 +29,13 @@ const runSchema = z.object({
     z.object({ create: keys, delete: keys, offboard: keys, addTo: keys, removeFrom: keys, offboardFrom: keys }),
   ),
   part: z.optional(z.int().check(z.nonnegative())),
+  read: z.optional(
+    z.object({
+      name: z.string().check(z.minLength(1)),
+      accountIds: z.optional(z.array(z.string())),
+      from: z.int().check(z.nonnegative()),
+    }),
+  ),
 });
 
 const workItemSchema = z.object({

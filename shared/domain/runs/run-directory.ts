@@ -19,14 +19,18 @@ export interface RunDirectory {
 /** How a worker reaches a run's directory: `undefined` for a run that has none of its own (an approval). */
 export type RunDirectorySource = (runId: string) => Promise<RunDirectory | undefined>;
 
+/** The state name the run's directory part saves the directory under, once it is read whole. */
+export const DIRECTORY_STATE = 'directory';
+
 /**
- * Loads the directory a run saved with its read. Every read of run state by the worker goes
- * through here, so that how the fan-out saves its read can change in one place.
+ * Loads the directory a run's directory part saved (docs/design.md §1.3). Every read of run state
+ * by the worker goes through here, so that how a run saves its read can change in one place.
  *
  * An approval run reads nothing of its own: its items re-check the held revocations against the
- * live directory, so it gets `undefined`. Any other run whose read is missing or incomplete
- * throws {@link RunDirectoryUnavailableError}: the item is retried, and nothing is planned from a
- * partial view (which could revoke what the rules still grant).
+ * live directory, so it gets `undefined`. Any other run whose directory is missing (its directory
+ * part has not finished) or incomplete throws {@link RunDirectoryUnavailableError}: the item is
+ * retried, and nothing is planned from a partial view (which could revoke what the rules still
+ * grant).
  *
  * @example
  * const directory = await loadRunDirectory(store, item.run.runId);
@@ -35,29 +39,27 @@ export const loadRunDirectory = async (
   store: Pick<RunStorePort, 'loadState' | 'getRun'>,
   runId: string,
 ): Promise<RunDirectory | undefined> => {
-  const frame = (await store.loadState(runId, 'frame')) as { readonly view?: Partial<RunDirectory> } | undefined;
-  if (frame === undefined) {
+  const saved = (await store.loadState(runId, DIRECTORY_STATE)) as Partial<RunDirectory> | undefined;
+  if (saved === undefined) {
     const run = await store.getRun(runId);
     if (run?.trigger === 'approval') return undefined;
-    throw new RunDirectoryUnavailableError(runId, run === undefined ? 'no such run' : 'its read is missing');
+    throw new RunDirectoryUnavailableError(runId, run === undefined ? 'no such run' : 'its directory is not read');
   }
-  const view = frame.view;
   if (
-    view === undefined ||
-    !Array.isArray(view.permissionSets) ||
-    !Array.isArray(view.groups) ||
-    !Array.isArray(view.users) ||
-    !Array.isArray(view.groupMemberships) ||
-    !Array.isArray(view.organizationalUnits)
+    !Array.isArray(saved.permissionSets) ||
+    !Array.isArray(saved.groups) ||
+    !Array.isArray(saved.users) ||
+    !Array.isArray(saved.groupMemberships) ||
+    !Array.isArray(saved.organizationalUnits)
   ) {
     throw new RunDirectoryUnavailableError(runId, 'its read is incomplete');
   }
   return {
-    permissionSets: view.permissionSets,
-    groups: view.groups,
-    users: view.users,
-    groupMemberships: view.groupMemberships,
-    organizationalUnits: view.organizationalUnits,
+    permissionSets: saved.permissionSets,
+    groups: saved.groups,
+    users: saved.users,
+    groupMemberships: saved.groupMemberships,
+    organizationalUnits: saved.organizationalUnits,
   };
 };
 

@@ -1,37 +1,31 @@
 import { holdRevocations } from '../hold-revocations.js';
-import type { AccountAssignment, GroupMembership, OrganizationView } from '../model.js';
+import type { AccountAssignment, OrganizationView } from '../model.js';
 import type { Plan } from '../plan-types.js';
 import type {
   ClockPort,
   EventPublisherPort,
-  IdentityStorePort,
   NotifierPort,
   OrganizationsPort,
   RulesRejection,
   RulesSourcePort,
   RunStorePort,
-  SsoAdminPort,
   WorkQueuePort,
 } from '../ports.js';
 import { ruleNeeds } from '../reconcile/rule-needs.js';
 import type { RuleSet } from '../rules/schema.js';
-import type { WorkItemOrigin } from '../scope.js';
+import type { WorkItem, WorkItemOrigin } from '../scope.js';
 import { planCounts, sendRunDigest } from './digest.js';
 import { planOrganizationRun } from './organization-run.js';
 import { announceRejections } from './rules-rejections.js';
 import { rulesVersionOf } from './rules-version.js';
-import type { RunRecord, RunTrigger } from './run.js';
+import type { ReadPart, RunRecord, RunTrigger } from './run.js';
+import { DIRECTORY_STATE, type RunDirectory } from './run-directory.js';
 import { runBlocked } from './run-events.js';
 import { runWorkItems } from './run-work.js';
 
 export interface OrganizationRunDeps {
   readonly rules: RulesSourcePort;
   readonly organizations: Pick<OrganizationsPort, 'listAccounts' | 'listOrganizationalUnits'>;
-  readonly identityStore: Pick<
-    IdentityStorePort,
-    'listUsers' | 'listGroups' | 'listGroupMemberships' | 'listGroupMembershipsForMember'
-  >;
-  readonly ssoAdmin: Pick<SsoAdminPort, 'listPermissionSets' | 'listAccountAssignments'>;
   readonly store: RunStorePort;
   readonly queue: WorkQueuePort;
   readonly publisher: EventPublisherPort;
@@ -42,59 +36,65 @@ export interface OrganizationRunDeps {
   readonly modeOverride?: 'report';
 }
 
+/** What planning a run from its saved read takes: the store, the queue for its work, and its digest. */
+export type FinishRunDeps = Pick<OrganizationRunDeps, 'store' | 'queue' | 'publisher' | 'notifier' | 'clock'>;
+
 /** How long the invocation may still run, e.g. Lambda's `context.getRemainingTimeInMillis`. */
 export interface TimeBudget {
   remainingMs(): number;
 }
 
-/** Accounts read and saved together: a timed-out invocation re-reads at most this many. */
+/** Accounts per read part: a part that is cut off re-reads at most this many. */
 export const ACCOUNTS_PER_CHUNK = 100;
-/** Accounts read at once; the adapter's limiter shares Identity Center's rate between them. */
-const READ_CONCURRENCY = 10;
-/**
- * Time kept in hand before a chunk: reading 100 accounts at a 10 TPS share with two or three
- * permission sets each takes about 30 s, and saving the chunk and queueing the continuation must
- * still fit.
- */
-export const CHUNK_RESERVE_MS = 120_000;
 
-/** The organization as the run read it, the accounts still to read, and the rule set it plans with. */
-interface RunFrame {
+/** The organization's structure as the fan-out read it, the accounts in reading order, and the rule set the run plans with. */
+export interface RunFrame {
   readonly ruleSet: RuleSet;
   /** Rules documents rejected when the run loaded its rules: the run then only grants. */
   readonly rejected?: readonly string[];
-  readonly view: OrganizationView;
+  /** From Organizations; the directory is read by the run's directory part (`loadRunDirectory`). */
+  readonly view: Pick<OrganizationView, 'managementAccountId' | 'organizationalUnits' | 'accounts'>;
   readonly accountIds: readonly string[];
+}
+
+/** What an accounts part saves: how many of its accounts it has read, and their assignments. */
+export interface AccountsPartState {
+  readonly read: number;
+  readonly assignments: readonly AccountAssignment[];
 }
 
 export interface OrganizationRunResult {
   readonly run: RunRecord;
   readonly rejections: readonly RulesRejection[];
-  /** Set once the run is planned. */
-  readonly plan?: Plan;
 }
 
 /**
- * Starts an organization-wide run (a rules change or the schedule): loads and fingerprints the
- * rules, records a rules change as accepted before anything else (so that every run starting
- * after it plans with it), reads the organization's directory and structure once, saves them,
- * and goes on reading accounts with {@link continueOrganizationRun}. The run id derives from the
- * event id, so a redelivered event resumes its run instead of starting a second one.
+ * Starts an organization-wide run (a rules change or the schedule) without one Identity Center
+ * call: loads and fingerprints the rules, records a rules change as accepted before anything else
+ * (so that every run starting after it plans with it), reads the OU tree and the accounts from
+ * Organizations, saves them with the rule set, records the run as `reading`, and queues its read
+ * parts: one for the directory and one per {@link ACCOUNTS_PER_CHUNK} accounts, each in a message
+ * group of its own, so that the organization lane's workers read them side by side
+ * (`readRunPart`). The run id derives from the event id, so a redelivered event resumes its run
+ * instead of starting a second one; it queues the parts again in case the first delivery died
+ * before it had queued them all (a part already read is not read twice).
  *
  * @example
- * await beginOrganizationRun(deps, 'schedule', origin, { remainingMs: () => context.getRemainingTimeInMillis() });
+ * await beginOrganizationRun(deps, 'schedule', origin);
  */
 export const beginOrganizationRun = async (
   deps: OrganizationRunDeps,
   trigger: Extract<RunTrigger, 'rules-change' | 'schedule'>,
   origin: WorkItemOrigin,
-  budget: TimeBudget,
 ): Promise<OrganizationRunResult> => {
   const runId = runIdFor(trigger, origin.eventId);
   const existing = await deps.store.getRun(runId);
   if (existing !== undefined) {
-    const result = await continueOrganizationRun(deps, runId, budget);
-    return { ...result, rejections: [] };
+    if (existing.status === 'reading') {
+      const frame = await loadFrame(deps.store, runId);
+      await deps.queue.enqueue(readPartItems(existing, frame.accountIds));
+    }
+    return { run: existing, rejections: [] };
   }
 
   const { ruleSet, rejections } = await deps.rules.load();
@@ -103,11 +103,16 @@ export const beginOrganizationRun = async (
   const startedAt = deps.clock.now();
   if (trigger === 'rules-change') await deps.store.acceptRules({ rulesVersion, runId, acceptedAt: startedAt });
 
-  const view = await readOrganizationFrame(deps, ruleSet);
-  const accountIds = view.accounts.map((a) => a.id).sort();
+  const needs = ruleNeeds(ruleSet);
+  const [organizationalUnits, accounts] = await Promise.all([
+    deps.organizations.listOrganizationalUnits(),
+    deps.organizations.listAccounts({ withTags: needs.usesAccountTags }),
+  ]);
+  const view = { managementAccountId: deps.managementAccountId ?? '', organizationalUnits, accounts };
+  const accountIds = accounts.map((a) => a.id).sort();
   const rejected = rejections.map((r) => r.document);
-  await deps.store.saveState(runId, 'frame', { ruleSet, view, accountIds, rejected } satisfies RunFrame);
-  await deps.store.saveRun({
+  await deps.store.saveState(runId, FRAME_STATE, { ruleSet, view, accountIds, rejected } satisfies RunFrame);
+  const run: RunRecord = {
     runId,
     trigger,
     status: 'reading',
@@ -115,70 +120,75 @@ export const beginOrganizationRun = async (
     rulesVersion,
     origin,
     mode: deps.modeOverride ?? ruleSet.settings.mode,
-    read: { accounts: 0, of: accountIds.length },
-  });
-  const result = await continueOrganizationRun(deps, runId, budget);
-  return { ...result, rejections };
+    read: { accounts: accountIds.length, parts: readPartNames(accountIds.length).length },
+  };
+  await deps.store.saveRun(run);
+  await deps.queue.enqueue(readPartItems(run, accountIds));
+  return { run, rejections };
 };
+
+/** The read parts of a run over `accounts` accounts: the directory first, then the chunks of accounts in order. */
+export const readPartNames = (accounts: number): string[] => {
+  const names = [DIRECTORY_STATE];
+  for (let start = 0; start < accounts; start += ACCOUNTS_PER_CHUNK) names.push(accountsPartName(start));
+  return names;
+};
+
+/** The part that reads the run's sorted accounts from position `start`; also the state it saves under. */
+export const accountsPartName = (start: number): string => `accounts-${start}`;
+
+/** One work item per read part, each starting from nothing. */
+const readPartItems = (run: RunRecord, accountIds: readonly string[]): WorkItem[] => {
+  const context = { runId: run.runId, rulesVersion: run.rulesVersion };
+  const parts: ReadPart[] = [{ name: DIRECTORY_STATE, from: 0 }];
+  for (let start = 0; start < accountIds.length; start += ACCOUNTS_PER_CHUNK) {
+    parts.push({
+      name: accountsPartName(start),
+      accountIds: accountIds.slice(start, start + ACCOUNTS_PER_CHUNK),
+      from: 0,
+    });
+  }
+  return parts.map((read) => ({ scope: { kind: 'all' }, origin: run.origin, run: { ...context, read } }));
+};
+
+/** The run's frame; a run that is reading without one cannot go on. */
+export const loadFrame = async (store: Pick<RunStorePort, 'loadState'>, runId: string): Promise<RunFrame> => {
+  const frame = (await store.loadState(runId, FRAME_STATE)) as RunFrame | undefined;
+  if (frame === undefined) throw new RunNotFoundError(runId, 'its organization read is missing');
+  return frame;
+};
+
+const FRAME_STATE = 'frame';
 
 /**
- * Reads the accounts of a run chunk by chunk, saving each chunk, until every account is read or
- * the time budget runs low; then it queues a continuation item (scope `all`, carrying the run) and
- * returns. Once everything is read it plans the run with {@link planOrganizationRun}, queues work
- * for the accounts and users with changes only, records the run, publishes "Run Blocked" when the
- * guard tripped, and sends the run's one digest. A run that is no longer reading is left as it is,
- * so a redelivered continuation does nothing twice.
+ * Plans a run whose every read part is done, from what the parts saved: the whole organization,
+ * planned with {@link planOrganizationRun}; then it queues work for the accounts and users with
+ * changes only, records the run, publishes "Run Blocked" when the guard tripped, and sends the
+ * run's one digest. Called by the part whose mark completed the run's read (`readRunPart`).
  */
-export const continueOrganizationRun = async (
-  deps: OrganizationRunDeps,
-  runId: string,
-  budget: TimeBudget,
-): Promise<Omit<OrganizationRunResult, 'rejections'>> => {
-  const run = await deps.store.getRun(runId);
-  if (run === undefined) throw new RunNotFoundError(runId);
-  if (run.status !== 'reading') return { run };
-  const frame = (await deps.store.loadState(runId, 'frame')) as RunFrame | undefined;
-  if (frame === undefined) throw new RunNotFoundError(runId, 'its organization read is missing');
-
-  let cursor = run.read?.accounts ?? 0;
-  while (cursor < frame.accountIds.length) {
-    if (budget.remainingMs() < CHUNK_RESERVE_MS) {
-      await deps.queue.enqueue([
-        {
-          scope: { kind: 'all' },
-          origin: run.origin,
-          run: { runId, rulesVersion: run.rulesVersion, part: cursor },
-        },
-      ]);
-      return { run };
-    }
-    const ids = frame.accountIds.slice(cursor, cursor + ACCOUNTS_PER_CHUNK);
-    const assignments = await mapInBatches(ids, READ_CONCURRENCY, (id) => deps.ssoAdmin.listAccountAssignments(id));
-    await deps.store.saveState(runId, chunkName(cursor), assignments.flat());
-    cursor += ids.length;
-    await deps.store.saveRun({ ...run, read: { accounts: cursor, of: frame.accountIds.length } });
-  }
-
+export const finishOrganizationRun = async (
+  deps: FinishRunDeps,
+  run: RunRecord,
+): Promise<{ readonly run: RunRecord; readonly plan: Plan }> => {
+  const frame = await loadFrame(deps.store, run.runId);
+  const directory = (await deps.store.loadState(run.runId, DIRECTORY_STATE)) as RunDirectory | undefined;
+  if (directory === undefined) throw new RunNotFoundError(run.runId, 'its directory read is missing');
   const actualAssignments: AccountAssignment[] = [];
   for (let start = 0; start < frame.accountIds.length; start += ACCOUNTS_PER_CHUNK) {
-    const chunk = (await deps.store.loadState(runId, chunkName(start))) as AccountAssignment[] | undefined;
-    if (chunk === undefined) throw new RunNotFoundError(runId, `the read of accounts from ${start} is missing`);
-    actualAssignments.push(...chunk);
+    const expected = Math.min(ACCOUNTS_PER_CHUNK, frame.accountIds.length - start);
+    const part = (await deps.store.loadState(run.runId, accountsPartName(start))) as AccountsPartState | undefined;
+    if (part === undefined || part.read < expected) {
+      throw new RunNotFoundError(run.runId, `the read of accounts from ${start} is missing`);
+    }
+    actualAssignments.push(...part.assignments);
   }
-  return finishOrganizationRun(deps, run, frame, actualAssignments);
-};
+  const view: OrganizationView = { ...frame.view, ...directory };
 
-const finishOrganizationRun = async (
-  deps: OrganizationRunDeps,
-  run: RunRecord,
-  frame: RunFrame,
-  actualAssignments: readonly AccountAssignment[],
-): Promise<Omit<OrganizationRunResult, 'rejections'>> => {
   const planned = planOrganizationRun({
     ruleSet: frame.ruleSet,
-    view: frame.view,
+    view,
     actualAssignments,
-    actualMemberships: frame.view.groupMemberships,
+    actualMemberships: view.groupMemberships,
     now: deps.clock.now(),
   });
   const { totals } = planned;
@@ -219,42 +229,6 @@ const finishOrganizationRun = async (
 /** What {@link checkRevocationGuard} reasons start with: only these holds wait for an approval. */
 export const GUARD_REASON = 'revocation guard:';
 
-/** The organization's structure and directory, read once per run. */
-const readOrganizationFrame = async (deps: OrganizationRunDeps, ruleSet: RuleSet): Promise<OrganizationView> => {
-  const needs = ruleNeeds(ruleSet);
-  const [organizationalUnits, accounts, permissionSets, users, groups] = await Promise.all([
-    deps.organizations.listOrganizationalUnits(),
-    deps.organizations.listAccounts({ withTags: needs.usesAccountTags }),
-    deps.ssoAdmin.listPermissionSets(),
-    deps.identityStore.listUsers(),
-    deps.identityStore.listGroups(),
-  ]);
-  // The memberships the rules need: the members of the groups membership rules name, and, when
-  // offboarding removes them, the memberships of disabled users.
-  const membershipGroupIds = groups.filter((g) => needs.membershipGroupNames.includes(g.displayName)).map((g) => g.id);
-  const { onUserDisabled, removeGroupMemberships } = ruleSet.settings.offboarding;
-  const disabledUserIds =
-    onUserDisabled && removeGroupMemberships ? users.filter((u) => !u.active).map((u) => u.id) : [];
-  const [groupMembers, disabledMemberships] = await Promise.all([
-    mapInBatches(membershipGroupIds, READ_CONCURRENCY, (id) => deps.identityStore.listGroupMemberships(id)),
-    mapInBatches(disabledUserIds, READ_CONCURRENCY, (id) => deps.identityStore.listGroupMembershipsForMember(id)),
-  ]);
-  const memberships = new Map<string, GroupMembership>();
-  for (const m of [...groupMembers.flat(), ...disabledMemberships.flat()])
-    memberships.set(`${m.groupId}|${m.userId}`, m);
-  return {
-    managementAccountId: deps.managementAccountId ?? '',
-    organizationalUnits,
-    accounts,
-    permissionSets,
-    groups,
-    users,
-    groupMemberships: [...memberships.values()],
-  };
-};
-
-const chunkName = (start: number): string => `assignments-${start}`;
-
 /** A run id that names its trigger and derives from its event, e.g. `schedule-3f2a…`. */
 export const runIdFor = (trigger: RunTrigger, eventId: string): string =>
   `${trigger}-${eventId.replace(/[^A-Za-z0-9-]/g, '-')}`.slice(0, 80);
@@ -266,11 +240,3 @@ export class RunNotFoundError extends Error {
     this.name = 'RunNotFoundError';
   }
 }
-
-const mapInBatches = async <T, R>(items: readonly T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> => {
-  const results: R[] = [];
-  for (let start = 0; start < items.length; start += size) {
-    results.push(...(await Promise.all(items.slice(start, start + size).map(run))));
-  }
-  return results;
-};

@@ -17,6 +17,25 @@ export interface RunContext {
   readonly planned?: PlannedPart;
   /** Parts of one scope's changes split across items (a large account) are numbered from 0. */
   readonly part?: number;
+  /** Set on the items that read an organization-wide run's organization in parts (docs/design.md §1.3). */
+  readonly read?: ReadPart;
+}
+
+/**
+ * One part of an organization-wide run's read of Identity Center: the directory, or a chunk of
+ * accounts. Each part is its own SQS message group, so the organization lane's environments read
+ * the parts side by side.
+ */
+export interface ReadPart {
+  /** `directory`, or `accounts-<n>` for the run's sorted accounts from position n. */
+  readonly name: string;
+  /** The accounts an `accounts-` part reads. */
+  readonly accountIds?: readonly string[];
+  /**
+   * How far the part had got when this item was queued: 0 for the part's first item, more for the
+   * item that continues a part which ran short of time. Keeps the two apart for deduplication.
+   */
+  readonly from: number;
 }
 
 /**
@@ -35,7 +54,7 @@ export interface PlannedPart {
 }
 
 export type RunStatus =
-  /** Reading the organization in chunks. */
+  /** Reading the organization in parts. */
   | 'reading'
   /** Planned; its work is queued (or there was none). */
   | 'planned'
@@ -77,8 +96,8 @@ export interface RunRecord {
   readonly approvedIn?: string;
   /** Approval runs skip the guard; recorded so that `runs` shows it. */
   readonly guardBypassed?: boolean;
-  /** While reading: how many of the organization's accounts have been read, of how many. */
-  readonly read?: { readonly accounts: number; readonly of: number };
+  /** Organization-wide runs: how many accounts the run reads, in how many parts (the directory included). */
+  readonly read?: { readonly accounts: number; readonly parts: number };
   /** `report` runs plan and tell, and queue nothing. */
   readonly mode?: 'enforce' | 'report';
 }

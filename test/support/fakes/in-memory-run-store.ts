@@ -8,6 +8,8 @@ import type { RunRecord } from '../../../shared/domain/runs/run.js';
 export class InMemoryRunStore implements RunStorePort {
   readonly runs = new Map<string, string>();
   readonly states = new Map<string, string>();
+  /** The parts of each run's read marked done, in the order they were marked. */
+  readonly partsRead = new Map<string, string[]>();
   #organization: OrganizationState = {};
   stateWrites = 0;
 
@@ -35,6 +37,12 @@ export class InMemoryRunStore implements RunStorePort {
   async loadState(runId: string, name: string): Promise<unknown> {
     const text = this.states.get(`${runId}/${name}`);
     return text === undefined ? undefined : JSON.parse(text);
+  }
+
+  async markPartRead(runId: string, part: string): Promise<readonly string[]> {
+    const before = this.partsRead.get(runId) ?? [];
+    if (!before.includes(part)) this.partsRead.set(runId, [...before, part]);
+    return [...before];
   }
 
   async organizationState(): Promise<OrganizationState> {

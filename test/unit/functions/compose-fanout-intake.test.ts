@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { IDENTITY_CENTER_OPERATIONS } from '../../../bench/support/floor.js';
 import { recordingEventBridgeClient, recordingSnsClient } from '../../../cli/local/recording-clients.js';
 import { startEmulator } from '../../../emulator/index.js';
 import type { RunningEmulator } from '../../../emulator/types.js';
 import { composeFanout, createFanoutClients } from '../../../functions/fanout/compose.js';
 import { composeIntake } from '../../../functions/intake/compose.js';
+import { parseWorkItem } from '../../../shared/domain/reconcile/parse-work-item.js';
 import { loadConfig } from '../../../shared/runtime/config.js';
 import { InMemoryFifoQueue } from '../../resilience/support/fifo-queue.js';
 import {
@@ -58,10 +60,12 @@ const fanout = async (env: Record<string, string> = {}) => {
   return { emulator, queue, clients, config };
 };
 
-const accountsIn = (queue: InMemoryFifoQueue) => queue.messages.map((m) => m.groupId).sort();
+/** The accounts the queued read parts read. */
+const queuedAccounts = (queue: InMemoryFifoQueue): string[] =>
+  queue.messages.flatMap((m) => parseWorkItem(m.body).run?.read?.accountIds ?? []);
 
 describe('composeFanout', () => {
-  it('reads every account once on a sweep and enqueues work only for accounts with changes, never the management account', async () => {
+  it('makes no Identity Center call on a sweep, and queues the read parts of its run in message groups of their own', async () => {
     // Prepare
     const { emulator, queue, clients, config } = await fanout();
     const composed = await composeFanout(clients, config, telemetry());
@@ -71,16 +75,18 @@ describe('composeFanout', () => {
     await composed.handler(SWEEP);
 
     // Assess
-    expect(emulator.stats().calls.ListPermissionSetsProvisionedToAccount).toBe(accounts.length);
-    const queued = accountsIn(queue).filter((key) => key.startsWith('account:'));
-    expect(queued.length).toBeGreaterThan(0);
-    expect(queued.every((key) => accounts.includes(key.slice('account:'.length)))).toBe(true);
-    expect(queued).not.toContain(`account:${MANAGEMENT_ACCOUNT}`);
+    expect(
+      Object.keys(emulator.stats().calls).filter((operation) => IDENTITY_CENTER_OPERATIONS.has(operation)),
+    ).toEqual([]);
+    expect(queuedAccounts(queue).sort()).toEqual([...accounts].sort());
+    const groups = queue.messages.map((m) => m.groupId);
+    expect(new Set(groups).size).toBe(groups.length);
+    expect(groups.every((group) => group.startsWith('run:'))).toBe(true);
     const [run] = await composed.organizationRunDeps().store.listRuns(1);
-    expect(run?.counts?.items).toBe(queue.messages.length);
+    expect(run?.status).toBe('reading');
   });
 
-  it('reads the directory again on every sweep, so that an account added since is swept', async () => {
+  it('reads the organization again on every sweep, so that an account added since is swept', async () => {
     // Prepare
     const { emulator, queue, clients, config } = await fanout();
     const composed = await composeFanout(clients, config, telemetry());
@@ -92,20 +98,7 @@ describe('composeFanout', () => {
     await composed.handler({ ...SWEEP, executionId: 'sweep-compose-2' });
 
     // Assess
-    expect(accountsIn(queue)).toContain('account:444400000009');
-  });
-
-  it('discovers the identity store when the config names none', async () => {
-    // Prepare
-    const { emulator, queue, clients, config } = await fanout({ IDENTITY_STORE_ID: '' });
-
-    // Act
-    const composed = await composeFanout(clients, config, telemetry());
-    await composed.handler(SWEEP);
-
-    // Assess
-    expect(emulator.stats().calls.ListInstances).toBe(1);
-    expect(accountsIn(queue)).toContain(`account:${PROD_1}`);
+    expect(queuedAccounts(queue)).toContain('444400000009');
   });
 });
 
@@ -137,6 +130,6 @@ describe('composeIntake', () => {
     await intake.handler(event);
 
     // Assess
-    expect(accountsIn(queue)).toEqual(expected);
+    expect(queue.messages.map((m) => m.groupId).sort()).toEqual(expected);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeHandler } from '../../../functions/fanout/handler.js';
 import { RulesUnavailableError } from '../../../shared/domain/errors.js';
+import { readRunPart } from '../../../shared/domain/runs/read-part.js';
+import { messageGroupId } from '../../../shared/domain/scope.js';
 import {
   FixedClock,
   InMemoryQueue,
@@ -11,7 +13,7 @@ import {
   RecordingPublisher,
   StaticRulesSource,
 } from '../../support/fakes/index.js';
-import { GROUP, MANAGEMENT, PROD, PS, SANDBOX, SHARED, storyOrganization, storyRules } from '../reconcile/world.js';
+import { GROUP, MANAGEMENT, PROD, PS, storyOrganization, storyRules } from '../reconcile/world.js';
 
 const approvalEvent = (runId: string) => ({
   id: 'approval-evt-1',
@@ -29,48 +31,61 @@ const setup = (rules = new StaticRulesSource(storyRules())) => {
   const logger = new RecordingLogger();
   const metrics = new RecordingMetrics();
   const store = new InMemoryRunStore();
+  const notifier = new RecordingNotifier();
+  const clock = new FixedClock();
+  /** Reads the queued read parts as the workers would, so that their run gets planned. */
+  const readParts = async () => {
+    const deps = { identityStore: org, ssoAdmin: org, store, queue, publisher, notifier, clock };
+    for (const item of queue.drain()) {
+      if (item.run?.read !== undefined) await readRunPart(deps, { ...item.run, read: item.run.read }, plenty);
+    }
+  };
   const handler = makeHandler({
     rules,
     organizations: org,
-    identityStore: org,
-    ssoAdmin: org,
     store,
-    clock: new FixedClock(),
+    clock,
     queue,
     publisher,
-    notifier: new RecordingNotifier(),
+    notifier,
     managementAccountId: MANAGEMENT,
     rulesPath: '/idc-lifecycle/rules/',
     logger,
     metrics,
   });
-  return { org, queue, publisher, logger, metrics, handler, store };
+  return { org, queue, publisher, logger, metrics, handler, store, readParts };
 };
+
+const plenty = { remainingMs: () => 900_000 };
 
 describe('fanout handler', () => {
   it.each([
     ['the sweep schedule', scheduledEvent(), 'evt-sweep-1'],
     ['a rules change', rulesChangeEvent(), 'evt-ssm-1'],
-  ])('enqueues every active account for %s', async (_, event, eventId) => {
-    // Prepare
-    const { queue, handler } = setup();
+  ])(
+    'queues the read parts of a run over every account for %s, each in its own message group',
+    async (_, event, eventId) => {
+      // Prepare
+      const { org, queue, handler, store } = setup();
 
-    // Act
-    await handler(event);
+      // Act
+      await handler(event);
 
-    // Assess
-    expect(
-      queue
-        .scopeKeys()
-        .filter((k) => k.startsWith('account:'))
-        .sort(),
-    ).toEqual([`account:${PROD}`, `account:${SANDBOX}`, `account:${SHARED}`]);
-    expect(new Set(queue.items.map((i) => i.origin.eventId))).toEqual(new Set([eventId]));
-  });
+      // Assess
+      const [run] = await store.listRuns(1);
+      expect(run?.status).toBe('reading');
+      expect(queue.items.map((i) => i.run?.read?.name)).toEqual(['directory', 'accounts-0']);
+      expect(queue.items.flatMap((i) => i.run?.read?.accountIds ?? [])).toEqual(
+        org.state.accounts.map((a) => a.id).sort(),
+      );
+      expect(new Set(queue.items.map(messageGroupId)).size).toBe(queue.items.length);
+      expect(new Set(queue.items.map((i) => i.origin.eventId))).toEqual(new Set([eventId]));
+    },
+  );
 
   it('releases the held revocations of a blocked run on a Run Approval event', async () => {
     // Prepare: a sweep blocked by a guard of 0 over drift on PROD
-    const { org, queue, handler, store } = setup(
+    const { org, queue, handler, store, readParts } = setup(
       new StaticRulesSource(storyRules({ revocationGuard: { maxPerRun: 0 } })),
     );
     org.state.assignments.push({
@@ -80,6 +95,7 @@ describe('fanout handler', () => {
       principalId: GROUP.developers,
     });
     await handler(scheduledEvent());
+    await readParts();
     const [blocked] = await store.listRuns(1);
     queue.drain();
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeHandler } from '../../../functions/worker/handler.js';
 import { AssignmentOperationError } from '../../../shared/domain/errors.js';
 import { beginOrganizationRun } from '../../../shared/domain/runs/run-organization.js';
-import { type Scope, scopeKey } from '../../../shared/domain/scope.js';
+import { messageGroupId, type Scope, scopeKey } from '../../../shared/domain/scope.js';
 import { InMemoryQueue, InMemoryRunStore, RecordingLogger, RecordingMetrics } from '../../support/fakes/index.js';
 import { describeAssignments, GROUP, PROD, PS, SHARED, story, storyRules, USER } from '../reconcile/world.js';
 
@@ -15,7 +15,7 @@ const context = {
 } as Context;
 
 let sequence = 0;
-const record = (scope: Scope, body?: string): SQSRecord => {
+const record = (scope: Scope, body?: string, groupId = scopeKey(scope)): SQSRecord => {
   sequence += 1;
   return {
     messageId: `msg-${sequence}`,
@@ -31,7 +31,7 @@ const record = (scope: Scope, body?: string): SQSRecord => {
       SentTimestamp: '0',
       SenderId: 'sender',
       ApproximateFirstReceiveTimestamp: '0',
-      MessageGroupId: scopeKey(scope),
+      MessageGroupId: groupId,
       MessageDeduplicationId: `dedup-${sequence}`,
       SequenceNumber: String(sequence),
     },
@@ -54,17 +54,11 @@ const setup = (modeOverride?: 'report', visibilityFails = false) => {
   const retried: { messageId: string; seconds: number }[] = [];
   const store = new InMemoryRunStore();
   const queue = new InMemoryQueue();
-  const organizationRunDeps = () => ({
-    ...s.deps,
-    organizations: s.org,
-    identityStore: s.org,
-    ssoAdmin: s.org,
-    store,
-    queue,
-  });
+  const readPartDeps = () => ({ ...s.deps, identityStore: s.org, ssoAdmin: s.org, store, queue });
+  const fanOutDeps = () => ({ ...s.deps, organizations: s.org, store, queue });
   const handler = makeHandler({
     reconcileDeps: () => s.deps,
-    organizationRunDeps,
+    readPartDeps,
     clock: s.clock,
     logger,
     metrics,
@@ -78,25 +72,28 @@ const setup = (modeOverride?: 'report', visibilityFails = false) => {
     },
     ...(modeOverride === undefined ? {} : { modeOverride }),
   });
-  return { ...s, metrics, logger, handler, retried, store, queue, organizationRunDeps };
+  return { ...s, metrics, logger, handler, retried, store, queue, fanOutDeps };
 };
 
 describe('worker handler', () => {
-  it('continues an organization-wide read from its continuation item and plans the run', async () => {
-    // Prepare: a run whose first invocation ran out of time before reading anything
-    const { handler, store, queue, organizationRunDeps, logger } = setup();
+  it('reads the parts of an organization-wide run, and the part that completes the read plans the run', async () => {
+    // Prepare: a run the fan-out started, whose parts are queued
+    const { handler, store, queue, fanOutDeps, logger } = setup();
     const origin = { eventId: 'sweep-1', eventName: 'Scheduled Event', source: 'aws.scheduler' };
-    await beginOrganizationRun(organizationRunDeps(), 'schedule', origin, { remainingMs: () => 0 });
-    const [continuation] = queue.drain();
+    await beginOrganizationRun(fanOutDeps(), 'schedule', origin);
+    const parts = queue.drain();
 
     // Act
-    const response = await handler({ Records: [record({ kind: 'all' }, JSON.stringify(continuation))] }, context);
+    const response = await handler(
+      { Records: parts.map((part) => record({ kind: 'all' }, JSON.stringify(part), messageGroupId(part))) },
+      context,
+    );
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect((await store.getRun('schedule-sweep-1'))?.status).toBe('planned');
     expect(queue.scopeKeys()).toContain(`account:${PROD}`);
-    expect(logger.messages()).toContain('Run continued');
+    expect(logger.messages().filter((m) => m === 'Run part read')).toHaveLength(parts.length);
   });
 
   it('reconciles every record and reports no failure when all succeed', async () => {

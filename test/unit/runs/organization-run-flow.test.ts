@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { approveRun } from '../../../shared/domain/runs/approve-run.js';
+import { readRunPart } from '../../../shared/domain/runs/read-part.js';
 import { ACCOUNTS_PER_CHUNK, beginOrganizationRun } from '../../../shared/domain/runs/run-organization.js';
-import type { WorkItem } from '../../../shared/domain/scope.js';
+import { messageGroupId, type WorkItem } from '../../../shared/domain/scope.js';
 import {
   describeAssignments,
   GROUP,
@@ -14,7 +15,7 @@ import {
   storyRules,
   USER,
 } from '../reconcile/world.js';
-import { plenty, rulesChangeOrigin, runSystem, sweepOrigin } from './support.js';
+import { isReadPart, plenty, rulesChangeOrigin, runSystem, sweepOrigin } from './support.js';
 
 const assign = (
   system: ReturnType<typeof runSystem>,
@@ -27,11 +28,11 @@ describe('organization-wide run', () => {
   it('queues nothing for an organization that already matches its rules, and records its totals', async () => {
     // Prepare: converge first
     const system = runSystem();
-    await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin('converge'), plenty);
+    await system.startRun('schedule', sweepOrigin('converge'));
     await system.drain();
 
     // Act
-    const { run } = await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+    const { run } = await system.startRun('schedule', sweepOrigin());
 
     // Assess
     expect(system.queue.items).toEqual([]);
@@ -48,7 +49,7 @@ describe('organization-wide run', () => {
     const system = runSystem();
 
     // Act
-    await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+    await system.startRun('schedule', sweepOrigin());
     const queued = system.queue.scopeKeys();
     await system.drain();
 
@@ -60,14 +61,14 @@ describe('organization-wide run', () => {
       `principal:USER:${USER.alice}`,
       `principal:USER:${USER.bob}`,
     ]);
-    const again = await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin('sweep-2'), plenty);
+    const again = await system.startRun('schedule', sweepOrigin('sweep-2'));
     expect(again.run.counts?.items).toBe(0);
   });
 
   it('reads each account once and looks no group up by name or id', async () => {
     const system = runSystem();
 
-    await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+    await system.startRun('schedule', sweepOrigin());
 
     expect(system.org.callsOf('listAccountAssignments').map((c) => c.args[0])).toEqual([
       MANAGEMENT,
@@ -81,29 +82,37 @@ describe('organization-wide run', () => {
   it('sends one notification for the whole run, and none from the workers that apply it', async () => {
     const system = runSystem();
 
-    await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+    await system.startRun('schedule', sweepOrigin());
     await system.drain();
 
     expect(system.notifier.notifications.map((n) => n.summary.scope)).toEqual(['run schedule-sweep-1 (schedule)']);
   });
 
-  it('queues a continuation when the time budget runs low, and the continuation finishes the run', async () => {
-    // Prepare: a budget that allows one chunk per invocation
+  it('continues a part that runs short of time in a new item of its own message group, reading no account twice', async () => {
+    // Prepare: a budget that is always short, so each item reads one account
     const system = runSystem();
-    let asked = 0;
-    const oneChunk = { remainingMs: () => (asked++ % 2 === 0 ? 900_000 : 0) };
+    const short = { remainingMs: () => 0 };
     for (let i = 0; i < ACCOUNTS_PER_CHUNK; i++) {
       system.org.createAccount({ id: String(700000000000 + i), parentId: 'ou-ab12-sandbox1' });
     }
+    await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin());
+    const first = system.queue.items.find((i) => i.run?.read?.name === 'accounts-0');
+    if (first === undefined || !isReadPart(first)) throw new Error('no first accounts part');
+    system.queue.items.splice(system.queue.items.indexOf(first), 1);
 
     // Act
-    const first = await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), oneChunk);
+    const result = await readRunPart(system.readPartDeps, first.run, short);
 
     // Assess
-    expect(first.run.status).toBe('reading');
-    expect(system.queue.items.map((i) => [i.scope.kind, i.run?.part])).toEqual([['all', ACCOUNTS_PER_CHUNK]]);
-    await system.drain(plenty);
+    expect(result.outcome).toBe('continued');
+    const continuation = system.queue.items.at(-1);
+    expect(continuation === undefined ? undefined : messageGroupId(continuation)).toBe(messageGroupId(first));
+    expect(continuation?.run?.read?.from).toBe(1);
+    await system.readParts(short);
     expect((await system.store.getRun('schedule-sweep-1'))?.status).toBe('planned');
+    const reads = system.org.callsOf('listAccountAssignments').map((c) => c.args[0]);
+    expect(reads).toHaveLength(new Set(reads).size);
+    await system.drain();
     expect(describeAssignments(system.org, '700000000042')).toEqual([
       `700000000042 ReadOnlyAccess GROUP ${GROUP.sandboxUsers}`,
     ]);
@@ -111,10 +120,10 @@ describe('organization-wide run', () => {
 
   it('resumes a redelivered event as the same run instead of starting another', async () => {
     const system = runSystem();
-    await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+    await system.startRun('schedule', sweepOrigin());
     const reads = system.org.callsOf('listAccountAssignments').length;
 
-    await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+    await system.startRun('schedule', sweepOrigin());
 
     expect(system.org.callsOf('listAccountAssignments')).toHaveLength(reads);
     expect(system.store.runs.size).toBe(1);
@@ -128,7 +137,7 @@ describe('organization-wide run', () => {
     system.org.updateUser(USER.carol, { active: false });
 
     // Act
-    await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+    await system.startRun('schedule', sweepOrigin());
     await system.drain();
 
     // Assess
@@ -150,7 +159,7 @@ describe('run guard and approval', () => {
     const system = drifted();
 
     // Act
-    const { run } = await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+    const { run } = await system.startRun('schedule', sweepOrigin());
     await system.drain();
 
     // Assess
@@ -165,7 +174,7 @@ describe('run guard and approval', () => {
   it('applies exactly the held revocations that are still wanted once approved', async () => {
     // Prepare: a blocked run; then someone removes bob's drift by hand
     const system = drifted();
-    const { run } = await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+    const { run } = await system.startRun('schedule', sweepOrigin());
     await system.drain();
     system.org.state.assignments = system.org.state.assignments.filter(
       (a) => !(a.accountId === SANDBOX && a.principalId === USER.bob && a.permissionSetArn === PS.admin),
@@ -202,7 +211,7 @@ describe('run guard and approval', () => {
   it('records the approval before it queues its items, so that a worker knows them as an approval', async () => {
     // Prepare
     const system = drifted();
-    const { run } = await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+    const { run } = await system.startRun('schedule', sweepOrigin());
     await system.drain();
     const triggers: (string | undefined)[] = [];
     const queue = {
@@ -222,7 +231,7 @@ describe('run guard and approval', () => {
   it('queues the held revocations when the approval is delivered again after its enqueue failed', async () => {
     // Prepare
     const system = drifted();
-    const { run } = await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+    const { run } = await system.startRun('schedule', sweepOrigin());
     await system.drain();
     system.queue.failNext(new Error('SQS unavailable'));
     const request = { runId: run.runId, approvedBy: 'me' };
@@ -240,7 +249,7 @@ describe('run guard and approval', () => {
 
   it('refuses to approve a run that is not blocked', async () => {
     const system = runSystem();
-    const { run } = await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+    const { run } = await system.startRun('schedule', sweepOrigin());
 
     const result = await approveRun(system.fanOutDeps, { runId: run.runId, approvedBy: 'me' }, approvalOrigin);
 
@@ -252,7 +261,7 @@ describe('rules freshness', () => {
   it('makes no wrong revocation when two workers with different rules caches straddle a rules change', async () => {
     // Prepare: converged, and both workers warm with the old rules
     const system = runSystem();
-    await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin('converge'), plenty);
+    await system.startRun('schedule', sweepOrigin('converge'));
     await system.drain();
     const early = system.worker();
     const late = system.worker();
@@ -273,7 +282,7 @@ describe('rules freshness', () => {
     });
 
     // Act: the rules change is applied through one worker; an unrelated event reaches the other right after
-    await beginOrganizationRun(system.fanOutDeps, 'rules-change', rulesChangeOrigin(), plenty);
+    await system.startRun('rules-change', rulesChangeOrigin());
     await system.drain(plenty, early);
     await late.run(item({ kind: 'account', accountId: SANDBOX }));
 
@@ -286,7 +295,7 @@ describe('rules freshness', () => {
     // Prepare: the run plans with rules that have changed again by the time its items run
     const system = runSystem();
     assign(system, SANDBOX, PS.admin, USER.bob);
-    await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+    await system.startRun('schedule', sweepOrigin());
     system.rules.set(storyRules({ revocationGuard: { maxPerRun: 50 } }));
 
     // Act

@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { GROUP_DELETED } from '../../../shared/domain/runs/organization-run.js';
 import { USER_CHANGED_SINCE_RUN } from '../../../shared/domain/runs/reconcile-run-part.js';
-import { RunDirectoryUnavailableError } from '../../../shared/domain/runs/run-directory.js';
-import { beginOrganizationRun } from '../../../shared/domain/runs/run-organization.js';
+import { DIRECTORY_STATE, RunDirectoryUnavailableError } from '../../../shared/domain/runs/run-directory.js';
 import { scopeKey, type WorkItem } from '../../../shared/domain/scope.js';
 import type { RecordedCall } from '../../support/fakes/in-memory-organization.js';
 import { describeAssignments, GROUP, PROD, PS, SANDBOX, USER } from '../reconcile/world.js';
-import { plenty, runSystem, sweepOrigin } from './support.js';
+import { runSystem, sweepOrigin } from './support.js';
 
 /** A sweep planned and its items taken off the queue, not yet applied. */
 const plannedSweep = async (system = runSystem()) => {
-  const { run } = await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin(), plenty);
+  const { run } = await system.startRun('schedule', sweepOrigin());
   const items = system.queue.drain();
   const itemFor = (key: string): WorkItem => {
     const found = items.find((i) => scopeKey(i.scope) === key);
@@ -119,7 +118,7 @@ describe('reconcileRunPart with the run directory', () => {
   it("fails the item and changes nothing when the run's directory cannot be loaded", async () => {
     // Prepare
     const { system, run, itemFor } = await plannedSweep();
-    system.store.states.delete(`${run.runId}/frame`);
+    system.store.states.delete(`${run.runId}/${DIRECTORY_STATE}`);
 
     // Act
     const applying = system.firstWorker.run(itemFor(`account:${PROD}`));

@@ -1,13 +1,16 @@
+import type { Plan } from '../../../shared/domain/plan-types.js';
 import { reconcileScope } from '../../../shared/domain/reconcile/reconcile-scope.js';
 import { RulesCache } from '../../../shared/domain/reconcile/rules-cache.js';
 import type { RuleSet } from '../../../shared/domain/rules/schema.js';
+import { type ReadPartDeps, readRunPart } from '../../../shared/domain/runs/read-part.js';
+import type { ReadPart, RunContext } from '../../../shared/domain/runs/run.js';
 import { cachedRunDirectories, loadRunDirectory } from '../../../shared/domain/runs/run-directory.js';
 import {
-  continueOrganizationRun,
+  beginOrganizationRun,
   type OrganizationRunDeps,
   type TimeBudget,
 } from '../../../shared/domain/runs/run-organization.js';
-import type { WorkItem } from '../../../shared/domain/scope.js';
+import type { WorkItem, WorkItemOrigin } from '../../../shared/domain/scope.js';
 import {
   FixedClock,
   type InMemoryOrganization,
@@ -32,14 +35,20 @@ export const runSystem = (org: InMemoryOrganization = storyOrganization(), ruleS
   const fanOutDeps: OrganizationRunDeps = {
     rules,
     organizations: org,
-    identityStore: org,
-    ssoAdmin: org,
     store,
     queue,
     publisher,
     notifier,
     clock,
     managementAccountId: org.state.managementAccountId,
+  };
+  const readPartDeps: ReadPartDeps = { identityStore: org, ssoAdmin: org, store, queue, publisher, notifier, clock };
+  /** The plans of the runs whose read a part completed, in order. */
+  const plans: Plan[] = [];
+  const readPart = async (item: ReadPartItem, budget: TimeBudget) => {
+    const result = await readRunPart(readPartDeps, item.run, budget);
+    if (result.plan !== undefined) plans.push(result.plan);
+    return result;
   };
   /** A warm worker environment: its rules cache outlives items, as in Lambda. */
   const worker = () => {
@@ -59,19 +68,63 @@ export const runSystem = (org: InMemoryOrganization = storyOrganization(), ruleS
     return { cache, run: (item: WorkItem) => reconcileScope(deps, item) };
   };
   const firstWorker = worker();
-  /** Runs every queued item, continuations included, until the queue is empty. */
+  /** Runs every queued item, read parts included, until the queue is empty. */
   const drain = async (budget: TimeBudget = plenty, w = firstWorker) => {
     for (let items = queue.drain(); items.length > 0; items = queue.drain()) {
       for (const item of items) {
-        if (item.scope.kind === 'all' && item.run !== undefined) {
-          await continueOrganizationRun(fanOutDeps, item.run.runId, budget);
-        } else {
-          await w.run(item);
-        }
+        if (isReadPart(item)) await readPart(item, budget);
+        else await w.run(item);
       }
     }
   };
-  return { org, rules, store, queue, publisher, notifier, clock, fanOutDeps, worker, firstWorker, drain };
+  /** Reads every queued read part, and what they queue in turn, as workers would; other items stay queued. */
+  const readParts = async (budget: TimeBudget = plenty) => {
+    for (let parts = takeReadParts(queue); parts.length > 0; parts = takeReadParts(queue)) {
+      for (const item of parts) await readPart(item, budget);
+    }
+  };
+  /**
+   * Starts an organization-wide run as the fan-out does and reads its parts as the workers do;
+   * the run's work stays queued. Answers the run as recorded afterwards.
+   */
+  const startRun = async (
+    trigger: 'schedule' | 'rules-change',
+    origin: WorkItemOrigin,
+    budget: TimeBudget = plenty,
+  ) => {
+    const started = await beginOrganizationRun(fanOutDeps, trigger, origin);
+    await readParts(budget);
+    return { run: (await store.getRun(started.run.runId)) ?? started.run, rejections: started.rejections };
+  };
+  return {
+    org,
+    rules,
+    store,
+    queue,
+    publisher,
+    notifier,
+    clock,
+    fanOutDeps,
+    readPartDeps,
+    plans,
+    worker,
+    firstWorker,
+    drain,
+    readParts,
+    startRun,
+  };
+};
+
+/** A work item that reads a part of an organization-wide run. */
+export type ReadPartItem = WorkItem & { readonly run: RunContext & { readonly read: ReadPart } };
+
+export const isReadPart = (item: WorkItem): item is ReadPartItem => item.run?.read !== undefined;
+
+const takeReadParts = (queue: InMemoryQueue): ReadPartItem[] => {
+  const parts = queue.items.filter(isReadPart);
+  const rest = queue.items.filter((item) => !isReadPart(item));
+  queue.items.splice(0, queue.items.length, ...rest);
+  return parts;
 };
 
 export const sweepOrigin = (eventId = 'sweep-1') => ({

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../../shared/domain/runs/run.js';
 import {
   cachedRunDirectories,
+  DIRECTORY_STATE,
   loadRunDirectory,
   type RunDirectory,
   RunDirectoryUnavailableError,
@@ -29,11 +30,7 @@ describe('loadRunDirectory', () => {
   it('gives the directory the run saved with its read', async () => {
     // Prepare
     const store = new InMemoryRunStore();
-    await store.saveState('schedule-1', 'frame', {
-      ruleSet: {},
-      accountIds: ['222222222222'],
-      view: { ...directory, managementAccountId: '111111111111', accounts: [] },
-    });
+    await store.saveState('schedule-1', DIRECTORY_STATE, directory);
 
     // Act
     const loaded = await loadRunDirectory(store, 'schedule-1');
@@ -49,7 +46,7 @@ describe('loadRunDirectory', () => {
     expect(await loadRunDirectory(store, 'approval-1')).toBeUndefined();
   });
 
-  it('throws when an organization-wide run has no saved read', async () => {
+  it('throws when the directory part of an organization-wide run has not saved its read', async () => {
     const store = new InMemoryRunStore();
     await store.saveRun(record('schedule-1', 'schedule'));
 
@@ -59,7 +56,7 @@ describe('loadRunDirectory', () => {
   it('throws when the saved read lacks part of the directory', async () => {
     const store = new InMemoryRunStore();
     const { users: _users, ...partial } = directory;
-    await store.saveState('schedule-1', 'frame', { view: partial });
+    await store.saveState('schedule-1', DIRECTORY_STATE, partial);
 
     await expect(loadRunDirectory(store, 'schedule-1')).rejects.toThrow(/incomplete/);
   });
