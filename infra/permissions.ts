@@ -180,10 +180,10 @@ export const organizationsRead = (managementAccountId: string): Permission => {
 };
 
 /**
- * What the fan-out reads from the identity store to find users whose memberships would change:
+ * The identity store reads of an organization-wide run's directory part (done by the worker):
  * every user, the groups the membership rules name, and those groups' members.
  */
-export const identityStoreFanoutRead = (refs: IdentityCenterRefs): Permission => {
+export const identityStoreDirectoryRead = (refs: IdentityCenterRefs): Permission => {
   const arns = identityStoreArns(refs);
   return permission(
     [
@@ -211,7 +211,7 @@ export const identityStoreFanoutRead = (refs: IdentityCenterRefs): Permission =>
 export const identityStoreRead = (refs: IdentityCenterRefs): Permission => {
   const arns = identityStoreArns(refs);
   return combine(
-    identityStoreFanoutRead(refs),
+    identityStoreDirectoryRead(refs),
     permission([
       new PolicyStatement({
         sid: 'ReadIdentityStoreUsers',

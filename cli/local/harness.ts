@@ -298,8 +298,9 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
   const newEnvironment = async (): Promise<Environment> => {
     const target = { events: [] as LifecycleEvent[] };
     const eventBridge = recordingEventBridgeClient((events) => target.events.push(...events));
+    // The worker queues a run's work when it plans the run (the last of its read parts).
     const worker = await composeWorker(
-      { ...clients, sns, eventBridge },
+      { ...clients, sqs, sns, eventBridge },
       workerConfig,
       { clock: functionClock, sleep },
       telemetry,

@@ -3,15 +3,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import {
-  assignmentRead,
-  combine,
-  type IdentityCenterRefs,
-  identityStoreFanoutRead,
-  organizationsTreeRead,
-  rulesRead,
-} from '../permissions.js';
-import { type EnvironmentRate, requestRateEnvironment } from '../request-share.js';
+import { combine, organizationsTreeRead, rulesRead } from '../permissions.js';
 import type { AlertTopic } from './alert-topic.js';
 import { LifecycleFunction } from './lifecycle-function.js';
 import type { RunStore } from './run-store.js';
@@ -23,11 +15,8 @@ export interface FanoutFunctionProps {
   readonly alerts: AlertTopic;
   readonly logRetention: RetentionDays;
   readonly rulesPath: string;
-  readonly identityCenter: IdentityCenterRefs;
   readonly homeRegion: string;
   readonly managementAccountId: string;
-  /** The fan-out's part of the Identity Center request share (infra/request-share.ts). */
-  readonly requestRate: EnvironmentRate;
   /** Where runs are kept. */
   readonly runs: RunStore;
   /** `report` plans and tells, and queues nothing. */
@@ -35,21 +24,20 @@ export interface FanoutFunctionProps {
 }
 
 /**
- * The fan-out: plans organization-wide runs (rules changes, the sweep) from one read of the
- * organization and starts approval runs (docs/design.md §1.3). It reads the rules, the
- * organization tree, the directory and every account's assignments, keeps runs in the run table
- * and enqueues work only for scopes with changes; it writes nothing in Identity Center.
+ * The fan-out: starts organization-wide runs (rules changes, the sweep) and approval runs
+ * (docs/design.md §1.3). It reads the rules and the organization tree, keeps runs in the run
+ * table and enqueues a run's read parts, which the worker reads; it neither reads nor writes
+ * Identity Center, so it has no Identity Center permission and no part of the request share.
  */
 export class FanoutFunction extends LifecycleFunction {
   constructor(scope: Construct, id: string, props: FanoutFunctionProps) {
     super(scope, id, {
       entry: 'functions/fanout/index.ts',
-      description:
-        'idc-lifecycle fan-out: plans organization-wide runs from one read of the organization, and approvals',
+      description: 'idc-lifecycle fan-out: starts organization-wide runs and approvals',
       failureQueue: props.failureQueue,
       logRetention: props.logRetention,
-      // A run reads in chunks until two minutes are left, then hands the rest to a continuation
-      // item; the whole organization (10,000 accounts) is held in memory to plan.
+      // Listing 10,000 accounts with their tags is one Organizations call per account, at
+      // Organizations' own rate; the run is planned by the worker that completes its read.
       timeout: Duration.minutes(15),
       memorySize: 1024,
       environment: {
@@ -60,24 +48,13 @@ export class FanoutFunction extends LifecycleFunction {
         EVENT_BUS_NAME: props.eventBus.eventBusName,
         SUMMARY_TOPIC_ARN: props.alerts.topic.topicArn,
         MANAGEMENT_ACCOUNT_ID: props.managementAccountId,
-        INSTANCE_ARN: props.identityCenter.instanceArn,
-        IDENTITY_STORE_ID: props.identityCenter.identityStoreId,
         IDC_REGION: props.homeRegion,
-        ...requestRateEnvironment(props.requestRate),
       },
     });
     props.workQueue.grantSendMessages(this.function);
     props.eventBus.grantPutEventsTo(this.function);
     props.alerts.grantPublish(this.role);
-    this.allow(
-      combine(
-        rulesRead(this, props.rulesPath),
-        organizationsTreeRead(props.managementAccountId),
-        identityStoreFanoutRead(props.identityCenter),
-        // One read of every account's assignments in every provisioned permission set per run.
-        assignmentRead(props.identityCenter),
-      ),
-    );
+    this.allow(combine(rulesRead(this, props.rulesPath), organizationsTreeRead(props.managementAccountId)));
     props.runs.grantRunAccess(this.function);
   }
 }

@@ -142,11 +142,7 @@ export class IdcLifecycleStack extends Stack {
       homeRegion: config.homeRegion,
       managementAccountId: config.managementAccountId,
     };
-    this.fanout = new FanoutFunction(this, 'Fanout', {
-      ...shared,
-      requestRate: requestShare.fanout,
-      mode: config.mode,
-    });
+    this.fanout = new FanoutFunction(this, 'Fanout', { ...shared, mode: config.mode });
     this.worker = new WorkerFunction(this, 'Worker', {
       ...shared,
       eventQueue: this.eventQueue,

@@ -67,4 +67,24 @@ describe('DynamoDbRunStore against the emulator', () => {
       totals: { managedAssignments: 7, authoritativeMembers: 2, runId: 'schedule-a' },
     });
   });
+
+  it('marks read parts done once each, and answers the parts done before the mark', async () => {
+    expect(await store.markPartRead('schedule-parts', 'directory')).toEqual([]);
+    expect(await store.markPartRead('schedule-parts', 'accounts-0')).toEqual(['directory']);
+
+    const again = await store.markPartRead('schedule-parts', 'directory');
+
+    expect([...again].sort()).toEqual(['accounts-0', 'directory']);
+  });
+
+  it('lets exactly one of several marks made at once see the set completed by its own part', async () => {
+    const parts = ['directory', 'accounts-0', 'accounts-100', 'accounts-200'];
+
+    const answers = await Promise.all(parts.map((part) => store.markPartRead('schedule-race', part)));
+
+    const completers = parts.filter(
+      (part, i) => !answers[i]?.includes(part) && parts.every((p) => p === part || answers[i]?.includes(p)),
+    );
+    expect(completers).toHaveLength(1);
+  });
 });

@@ -1,4 +1,11 @@
-import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
 import { createDynamoDbClient } from '../../shared/adapters/clients.js';
@@ -67,5 +74,82 @@ describe('emulated DynamoDB', () => {
     expect(first.Items?.map((i) => i.sk?.S)).toEqual(['a#1', 'a#2']);
     expect(second.Items?.map((i) => i.sk?.S)).toEqual(['a#3']);
     expect(second.LastEvaluatedKey).toBeUndefined();
+  });
+
+  describe('UpdateItem', () => {
+    const addPart = (sk: string, part: string, extra: Partial<UpdateItemCommandInput> = {}) =>
+      client.send(
+        new UpdateItemCommand({
+          TableName: TABLE,
+          Key: { pk: { S: 'u' }, sk: { S: sk } },
+          UpdateExpression: 'ADD #parts :part SET expiresAt = :expiresAt',
+          ExpressionAttributeNames: { '#parts': 'parts' },
+          ExpressionAttributeValues: { ':part': { SS: [part] }, ':expiresAt': { N: '100' } },
+          ReturnValues: 'UPDATED_OLD',
+          ...extra,
+        }),
+      );
+
+    it('creates the item and the set on a first ADD, answering no old attributes', async () => {
+      const first = await addPart('set-1', 'a');
+
+      const item = await client.send(
+        new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'u' }, sk: { S: 'set-1' } } }),
+      );
+      expect(first.Attributes).toBeUndefined();
+      expect(item.Item).toEqual({ pk: { S: 'u' }, sk: { S: 'set-1' }, parts: { SS: ['a'] }, expiresAt: { N: '100' } });
+    });
+
+    it('adds to a set once per element and answers the updated attributes as they were before', async () => {
+      await addPart('set-2', 'a');
+      await addPart('set-2', 'b');
+
+      const again = await addPart('set-2', 'a');
+
+      expect(again.Attributes).toEqual({ parts: { SS: ['a', 'b'] }, expiresAt: { N: '100' } });
+      const after = await addPart('set-2', 'c', { ReturnValues: 'UPDATED_NEW' });
+      expect(after.Attributes?.parts).toEqual({ SS: ['a', 'b', 'c'] });
+    });
+
+    it('adds a number to a number, starting from zero', async () => {
+      const add = () =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: TABLE,
+            Key: { pk: { S: 'u' }, sk: { S: 'count' } },
+            UpdateExpression: 'ADD done :one',
+            ExpressionAttributeValues: { ':one': { N: '1' } },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+      await add();
+
+      const second = await add();
+
+      expect(second.Attributes?.done).toEqual({ N: '2' });
+    });
+
+    it.each<[string, Partial<UpdateItemCommandInput>]>([
+      [
+        'an expression value that no expression uses',
+        { ExpressionAttributeValues: { ':part': { SS: ['a'] }, ':expiresAt': { N: '1' }, ':x': { S: 'x' } } },
+      ],
+      ['an update of a key attribute', { UpdateExpression: 'ADD #parts :part SET sk = :expiresAt' }],
+      ['an ADD of a string', { ExpressionAttributeValues: { ':part': { S: 'a' }, ':expiresAt': { N: '1' } } }],
+      ['a keyword used twice', { UpdateExpression: 'ADD #parts :part ADD expiresAt :expiresAt' }],
+    ])('refuses %s', async (_name, extra) => {
+      await expect(addPart('refused', 'a', extra)).rejects.toMatchObject({ name: 'ValidationException' });
+    });
+
+    it('refuses to ADD elements to an attribute of another type', async () => {
+      await client.send(new PutItemCommand({ TableName: TABLE, Item: item('u', 'typed') }));
+
+      const add = addPart('typed', 'a', {
+        UpdateExpression: 'ADD body :part SET expiresAt = :expiresAt',
+        ExpressionAttributeNames: {},
+      });
+
+      await expect(add).rejects.toMatchObject({ name: 'ValidationException' });
+    });
   });
 });

@@ -446,6 +446,13 @@ describe('IdcLifecycleStack permissions', () => {
     'identitystore:DescribeUser',
     'identitystore:DescribeGroup',
     'identitystore:ListGroupMembershipsForMember',
+    // The workers read Identity Center for a run, in its read parts.
+    'identitystore:ListUsers',
+    'identitystore:GetGroupId',
+    'identitystore:ListGroupMemberships',
+    'sso:ListPermissionSets',
+    'sso:ListAccountAssignments',
+    'sso:ListPermissionSetsProvisionedToAccount',
   ])('does not let the fan-out call %s, which it never needs', (action) => {
     // Prepare
     const { fanout } = roles();
@@ -486,10 +493,7 @@ describe('IdcLifecycleStack permissions', () => {
     'organizations:ListOrganizationalUnitsForParent',
     'organizations:ListAccountsForParent',
     'organizations:ListParents',
-    'identitystore:ListUsers',
-    'identitystore:GetGroupId',
-    'identitystore:ListGroupMemberships',
-  ])('lets the fan-out read %s, which listing accounts and authoritative groups needs', (action) => {
+  ])('lets the fan-out read %s, which listing the accounts of the organization needs', (action) => {
     // Prepare
     const { fanout } = roles();
 

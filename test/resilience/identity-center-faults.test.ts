@@ -185,6 +185,7 @@ describe('resilience: Identity Center faults', () => {
       emulator: { faults: { failAssignmentsOnAccounts: [PROD_1] } },
     });
     await s.fanout(scheduledSweep('sweep-failed'));
+    await s.readRunParts();
 
     // Act
     const first = await s.deliver();

@@ -95,6 +95,7 @@ describe('resilience: changes racing a reconcile', () => {
     await s.drain({ workers: [worker] });
     const inFlightPlan = s.writes.length;
     await s.fanout(scheduledSweep('sweep-after-closure'));
+    await s.readRunParts();
     const sweptScopes = s.queue.groupIds();
     await s.intake(moveAccount('move-2', NEW_ACCOUNT, ROOT, PROD_OU));
     await s.drain({ workers: [worker] });

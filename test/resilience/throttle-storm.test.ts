@@ -22,6 +22,7 @@ describe('resilience: a throttle storm during an organization-wide run', () => {
     system = await startSystem({});
     const s = system;
     await s.fanout(scheduledSweep('sweep-throttle-storm'));
+    await s.readRunParts();
     s.emulator.setFaults({
       scripted: [
         {

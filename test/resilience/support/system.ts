@@ -119,6 +119,11 @@ export interface ResilienceSystem {
   /** Receives one batch (up to `batchSize`, default 10) and hands it to a worker, as the SQS event source does. */
   deliver(worker?: WorkerInstance, batchSize?: number): Promise<Delivery>;
   /**
+   * Hands the read parts of organization-wide runs at the head of the queue to a worker until
+   * none is left there, so that the runs the fan-out started are planned and their work queued.
+   */
+  readRunParts(worker?: WorkerInstance): Promise<Delivery[]>;
+  /**
    * Delivers until the queue is empty: every message handled, or moved to the DLQ. Several
    * workers poll at once, as Lambda scales out over the message groups. A batch with failures
    * makes its worker pause for the (compressed) visibility timeout before it polls again.
@@ -193,6 +198,12 @@ const toAssignment = (input: CreateAccountAssignmentCommandInput): AccountAssign
 });
 
 const never = <T>(): Promise<T> => new Promise<T>(() => {});
+
+/** How many messages at the head of the queue read parts of a run (their group names the run). */
+const leadingReadParts = (queue: InMemoryFifoQueue): number => {
+  const index = queue.messages.findIndex((m) => m.inFlight || !m.groupId.startsWith('run:'));
+  return index === -1 ? queue.messages.length : index;
+};
 
 export const startSystem = async (options: SystemOptions = {}): Promise<ResilienceSystem> => {
   const timeScale = options.timeScale ?? TIME_SCALE;
@@ -351,6 +362,14 @@ export const startSystem = async (options: SystemOptions = {}): Promise<Resilien
     },
     startWorker,
     deliver,
+    readRunParts: async (target = worker) => {
+      const deliveries: Delivery[] = [];
+      for (;;) {
+        const head = leadingReadParts(queue);
+        if (head === 0) return deliveries;
+        deliveries.push(await deliver(target, head));
+      }
+    },
     drain: async ({ workers: pollers = [worker], batchSize = 10 } = {}) => {
       const deliveries: Delivery[] = [];
       const poll = async (target: WorkerInstance): Promise<void> => {
