@@ -78,7 +78,7 @@ describe('DynamoDbRunStore against the emulator', () => {
   });
 
   it('lets exactly one of several marks made at once see the set completed by its own part', async () => {
-    const parts = ['directory', 'accounts-0', 'accounts-100', 'accounts-200'];
+    const parts = ['directory', 'accounts-0', 'accounts-1', 'accounts-2'];
 
     const answers = await Promise.all(parts.map((part) => store.markPartRead('schedule-race', part)));
 

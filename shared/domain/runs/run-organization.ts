@@ -44,7 +44,7 @@ export interface TimeBudget {
   remainingMs(): number;
 }
 
-/** Accounts per read part: a part that is cut off re-reads at most this many. */
+/** Accounts per read part, at most. */
 export const ACCOUNTS_PER_CHUNK = 100;
 
 /** The organization's structure as the fan-out read it, the accounts in reading order, and the rule set the run plans with. */
@@ -73,8 +73,8 @@ export interface OrganizationRunResult {
  * call: loads and fingerprints the rules, records a rules change as accepted before anything else
  * (so that every run starting after it plans with it), reads the OU tree and the accounts from
  * Organizations, saves them with the rule set, records the run as `reading`, and queues its read
- * parts: one for the directory and one per {@link ACCOUNTS_PER_CHUNK} accounts, each in a message
- * group of its own, so that the organization lane's workers read them side by side
+ * parts: one for the directory and one per {@link ACCOUNTS_PER_CHUNK} accounts ({@link accountParts}),
+ * each in a message group of its own, so that the organization lane's workers read them side by side
  * (`readRunPart`). The run id derives from the event id, so a redelivered event resumes its run
  * instead of starting a second one; it queues the parts again in case the first delivery died
  * before it had queued them all (a part already read is not read twice).
@@ -127,27 +127,38 @@ export const beginOrganizationRun = async (
   return { run, rejections };
 };
 
-/** The read parts of a run over `accounts` accounts: the directory first, then the chunks of accounts in order. */
-export const readPartNames = (accounts: number): string[] => {
-  const names = [DIRECTORY_STATE];
-  for (let start = 0; start < accounts; start += ACCOUNTS_PER_CHUNK) names.push(accountsPartName(start));
-  return names;
-};
+/** The read parts of a run over `accounts` accounts: the directory first, then the accounts parts in order. */
+export const readPartNames = (accounts: number): string[] => [
+  DIRECTORY_STATE,
+  ...Array.from({ length: accountsPartCount(accounts) }, (_, index) => accountsPartName(index)),
+];
 
-/** The part that reads the run's sorted accounts from position `start`; also the state it saves under. */
-export const accountsPartName = (start: number): string => `accounts-${start}`;
+/** The accounts part numbered `index`; also the state it saves under. */
+export const accountsPartName = (index: number): string => `accounts-${index}`;
+
+const accountsPartCount = (accounts: number): number => Math.ceil(accounts / ACCOUNTS_PER_CHUNK);
+
+/**
+ * The run's accounts dealt into parts of at most {@link ACCOUNTS_PER_CHUNK}, round robin: a
+ * run takes as long as its slowest part, and accounts next to each other in the sorted list
+ * often cost alike (the same OU, the same permission sets provisioned), so dealing them out
+ * gives every part a like share of the cost.
+ */
+export const accountParts = (accountIds: readonly string[]): string[][] => {
+  const parts: string[][] = Array.from({ length: accountsPartCount(accountIds.length) }, () => []);
+  accountIds.forEach((id, i) => {
+    parts[i % parts.length]?.push(id);
+  });
+  return parts;
+};
 
 /** One work item per read part, each starting from nothing. */
 const readPartItems = (run: RunRecord, accountIds: readonly string[]): WorkItem[] => {
   const context = { runId: run.runId, rulesVersion: run.rulesVersion };
-  const parts: ReadPart[] = [{ name: DIRECTORY_STATE, from: 0 }];
-  for (let start = 0; start < accountIds.length; start += ACCOUNTS_PER_CHUNK) {
-    parts.push({
-      name: accountsPartName(start),
-      accountIds: accountIds.slice(start, start + ACCOUNTS_PER_CHUNK),
-      from: 0,
-    });
-  }
+  const parts: ReadPart[] = [
+    { name: DIRECTORY_STATE, from: 0 },
+    ...accountParts(accountIds).map((ids, index) => ({ name: accountsPartName(index), accountIds: ids, from: 0 })),
+  ];
   return parts.map((read) => ({ scope: { kind: 'all' }, origin: run.origin, run: { ...context, read } }));
 };
 
@@ -174,12 +185,11 @@ export const finishOrganizationRun = async (
   const directory = (await deps.store.loadState(run.runId, DIRECTORY_STATE)) as RunDirectory | undefined;
   if (directory === undefined) throw new RunNotFoundError(run.runId, 'its directory read is missing');
   const actualAssignments: AccountAssignment[] = [];
-  for (let start = 0; start < frame.accountIds.length; start += ACCOUNTS_PER_CHUNK) {
-    const expected = Math.min(ACCOUNTS_PER_CHUNK, frame.accountIds.length - start);
-    const part = (await deps.store.loadState(run.runId, accountsPartName(start))) as AccountsPartState | undefined;
-    if (part === undefined || part.read < expected) {
-      throw new RunNotFoundError(run.runId, `the read of accounts from ${start} is missing`);
-    }
+  for (const [index, ids] of accountParts(frame.accountIds).entries()) {
+    const name = accountsPartName(index);
+    const part = (await deps.store.loadState(run.runId, name)) as AccountsPartState | undefined;
+    if (part === undefined || part.read < ids.length)
+      throw new RunNotFoundError(run.runId, `its read ${name} is missing`);
     actualAssignments.push(...part.assignments);
   }
   const view: OrganizationView = { ...frame.view, ...directory };

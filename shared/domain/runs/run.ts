@@ -27,7 +27,7 @@ export interface RunContext {
  * the parts side by side.
  */
 export interface ReadPart {
-  /** `directory`, or `accounts-<n>` for the run's sorted accounts from position n. */
+  /** `directory`, or `accounts-<n>` for the run's accounts part number n. */
   readonly name: string;
   /** The accounts an `accounts-` part reads. */
   readonly accountIds?: readonly string[];

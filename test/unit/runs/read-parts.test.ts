@@ -78,14 +78,17 @@ const deliveryOrder = (parts: number) =>
     });
 
 describe('read parts of an organization-wide run', () => {
-  it('queues one part for the directory and one per hundred accounts, each in a message group of its own', async () => {
+  it('queues one part for the directory and one per hundred accounts, dealt out evenly, each in a message group of its own', async () => {
     const system = largerSystem(250);
 
     const parts = await startAndTakeParts(system);
 
     expect(parts.map((p) => p.run.read.name)).toEqual(readPartNames(system.org.state.accounts.length));
-    expect(parts.map((p) => p.run.read.name)).toEqual(['directory', 'accounts-0', 'accounts-100', 'accounts-200']);
+    expect(parts.map((p) => p.run.read.name)).toEqual(['directory', 'accounts-0', 'accounts-1', 'accounts-2']);
     expect(new Set(parts.map(messageGroupId)).size).toBe(parts.length);
+    const dealt = parts.map((p) => p.run.read.accountIds ?? []);
+    expect(dealt.flat().sort()).toEqual(system.org.state.accounts.map((a) => a.id).sort());
+    expect(dealt.slice(1).map((ids) => ids.length)).toEqual([85, 85, 84]);
   });
 
   it('plans the run exactly once, whatever the order and duplicates of its deliveries, and as a single whole read would', async () => {

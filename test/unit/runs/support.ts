@@ -1,4 +1,3 @@
-import type { Plan } from '../../../shared/domain/plan-types.js';
 import { reconcileScope } from '../../../shared/domain/reconcile/reconcile-scope.js';
 import { RulesCache } from '../../../shared/domain/reconcile/rules-cache.js';
 import type { RuleSet } from '../../../shared/domain/rules/schema.js';
@@ -43,13 +42,7 @@ export const runSystem = (org: InMemoryOrganization = storyOrganization(), ruleS
     managementAccountId: org.state.managementAccountId,
   };
   const readPartDeps: ReadPartDeps = { identityStore: org, ssoAdmin: org, store, queue, publisher, notifier, clock };
-  /** The plans of the runs whose read a part completed, in order. */
-  const plans: Plan[] = [];
-  const readPart = async (item: ReadPartItem, budget: TimeBudget) => {
-    const result = await readRunPart(readPartDeps, item.run, budget);
-    if (result.plan !== undefined) plans.push(result.plan);
-    return result;
-  };
+  const readPart = (item: ReadPartItem, budget: TimeBudget) => readRunPart(readPartDeps, item.run, budget);
   /** A warm worker environment: its rules cache outlives items, as in Lambda. */
   const worker = () => {
     const cache = new RulesCache(rules, clock, 60_000);
@@ -106,7 +99,6 @@ export const runSystem = (org: InMemoryOrganization = storyOrganization(), ruleS
     clock,
     fanOutDeps,
     readPartDeps,
-    plans,
     worker,
     firstWorker,
     drain,
