@@ -10,6 +10,7 @@ import {
   WORKER_ROLE_NAME,
   WORKER_TIMEOUT,
 } from '../../infra/stacks/main-stack.js';
+import { READ_PARALLELISM } from '../../shared/domain/runs/run-organization.js';
 import { actionsOf, allActions, allowing, resourcesOf, type Statement, statementsOf } from './iam-support.js';
 import { CROSS_ACCOUNT, DISCOVERY, GUARDED, rulesFolder, SINGLE_ACCOUNT, synthesize, testApp } from './support.js';
 
@@ -302,6 +303,12 @@ describe('IdcLifecycleStack work queue and worker', () => {
       ScalingConfig: { MaximumConcurrency: WORKER_MAX_CONCURRENCY },
     });
     expect(WORKER_MAX_CONCURRENCY).toBeLessThanOrEqual(10);
+  });
+
+  it('has as many organization-lane worker environments as a run deals its read parts for', () => {
+    // A run's accounts parts come in multiples of READ_PARALLELISM; fewer environments would read
+    // the last of them alone, more would find no part to read.
+    expect(WORKER_MAX_CONCURRENCY).toBe(READ_PARALLELISM);
   });
 
   it('passes the worker its configuration, the mode and the principal read role', () => {

@@ -46,6 +46,14 @@ export interface TimeBudget {
 
 /** Accounts per read part, at most. */
 export const ACCOUNTS_PER_CHUNK = 100;
+/**
+ * How many read parts the organization lane reads at once: the worker's concurrency on the work
+ * queue (`WORKER_MAX_CONCURRENCY` in infra/constructs/worker-function.ts; a test holds them
+ * equal). A run's read takes as long as its busiest environment, so the accounts parts come in
+ * a multiple of this: one part more than the lane can take would be read after the others,
+ * alone, at one environment's rate.
+ */
+export const READ_PARALLELISM = 10;
 
 /** The organization's structure as the fan-out read it, the accounts in reading order, and the rule set the run plans with. */
 export interface RunFrame {
@@ -73,8 +81,8 @@ export interface OrganizationRunResult {
  * call: loads and fingerprints the rules, records a rules change as accepted before anything else
  * (so that every run starting after it plans with it), reads the OU tree and the accounts from
  * Organizations, saves them with the rule set, records the run as `reading`, and queues its read
- * parts: one for the directory and one per {@link ACCOUNTS_PER_CHUNK} accounts ({@link accountParts}),
- * each in a message group of its own, so that the organization lane's workers read them side by side
+ * parts: one for the directory and the accounts dealt into parts ({@link accountParts}), each in a
+ * message group of its own, so that the organization lane's workers read them side by side
  * (`readRunPart`). The run id derives from the event id, so a redelivered event resumes its run
  * instead of starting a second one; it queues the parts again in case the first delivery died
  * before it had queued them all (a part already read is not read twice).
@@ -136,13 +144,18 @@ export const readPartNames = (accounts: number): string[] => [
 /** The accounts part numbered `index`; also the state it saves under. */
 export const accountsPartName = (index: number): string => `accounts-${index}`;
 
-const accountsPartCount = (accounts: number): number => Math.ceil(accounts / ACCOUNTS_PER_CHUNK);
+/** The fewest parts of at most {@link ACCOUNTS_PER_CHUNK} accounts that is a multiple of {@link READ_PARALLELISM}, and no empty part. */
+const accountsPartCount = (accounts: number): number =>
+  Math.min(accounts, READ_PARALLELISM * Math.ceil(accounts / (READ_PARALLELISM * ACCOUNTS_PER_CHUNK)));
 
 /**
- * The run's accounts dealt into parts of at most {@link ACCOUNTS_PER_CHUNK}, round robin: a
- * run takes as long as its slowest part, and accounts next to each other in the sorted list
- * often cost alike (the same OU, the same permission sets provisioned), so dealing them out
- * gives every part a like share of the cost.
+ * The run's accounts dealt into parts of at most {@link ACCOUNTS_PER_CHUNK}, as many as a
+ * multiple of {@link READ_PARALLELISM}, round robin: a run takes as long as its slowest part,
+ * and accounts next to each other in the sorted list often cost alike (the same OU, the same
+ * permission sets provisioned), so dealing them out gives every part a like share of the cost.
+ *
+ * @example
+ * accountParts(ids).map((p) => p.length) // 1,001 accounts: twenty parts of 50 or 51
  */
 export const accountParts = (accountIds: readonly string[]): string[][] => {
   const parts: string[][] = Array.from({ length: accountsPartCount(accountIds.length) }, () => []);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeHandler } from '../../../functions/fanout/handler.js';
 import { RulesUnavailableError } from '../../../shared/domain/errors.js';
 import { readRunPart } from '../../../shared/domain/runs/read-part.js';
+import { readPartNames } from '../../../shared/domain/runs/run-organization.js';
 import { messageGroupId } from '../../../shared/domain/scope.js';
 import {
   FixedClock,
@@ -74,7 +75,7 @@ describe('fanout handler', () => {
       // Assess
       const [run] = await store.listRuns(1);
       expect(run?.status).toBe('reading');
-      expect(queue.items.map((i) => i.run?.read?.name)).toEqual(['directory', 'accounts-0']);
+      expect(queue.items.map((i) => i.run?.read?.name)).toEqual(readPartNames(org.state.accounts.length));
       expect(queue.items.flatMap((i) => i.run?.read?.accountIds ?? [])).toEqual(
         org.state.accounts.map((a) => a.id).sort(),
       );

@@ -4,7 +4,13 @@ import type { Plan } from '../../../shared/domain/plan-types.js';
 import { planOrganizationRun } from '../../../shared/domain/runs/organization-run.js';
 import { type ReadPartResult, readRunPart } from '../../../shared/domain/runs/read-part.js';
 import { loadRunDirectory } from '../../../shared/domain/runs/run-directory.js';
-import { beginOrganizationRun, readPartNames } from '../../../shared/domain/runs/run-organization.js';
+import {
+  ACCOUNTS_PER_CHUNK,
+  accountParts,
+  beginOrganizationRun,
+  READ_PARALLELISM,
+  readPartNames,
+} from '../../../shared/domain/runs/run-organization.js';
 import { messageGroupId } from '../../../shared/domain/scope.js';
 import { OU, storyRules, USER } from '../reconcile/world.js';
 import { isReadPart, plenty, type ReadPartItem, runSystem, sweepOrigin } from './support.js';
@@ -78,22 +84,41 @@ const deliveryOrder = (parts: number) =>
     });
 
 describe('read parts of an organization-wide run', () => {
-  it('queues one part for the directory and one per hundred accounts, dealt out evenly, each in a message group of its own', async () => {
+  it('queues one part for the directory and the accounts dealt evenly into as many parts as the lane reads at once, each in a message group of its own', async () => {
     const system = largerSystem(250);
 
     const parts = await startAndTakeParts(system);
 
     expect(parts.map((p) => p.run.read.name)).toEqual(readPartNames(system.org.state.accounts.length));
-    expect(parts.map((p) => p.run.read.name)).toEqual(['directory', 'accounts-0', 'accounts-1', 'accounts-2']);
+    expect(parts.map((p) => p.run.read.name)).toEqual([
+      'directory',
+      ...Array.from({ length: READ_PARALLELISM }, (_, i) => `accounts-${i}`),
+    ]);
     expect(new Set(parts.map(messageGroupId)).size).toBe(parts.length);
     const dealt = parts.map((p) => p.run.read.accountIds ?? []);
     expect(dealt.flat().sort()).toEqual(system.org.state.accounts.map((a) => a.id).sort());
-    expect(dealt.slice(1).map((ids) => ids.length)).toEqual([85, 85, 84]);
+    expect(new Set(dealt.slice(1).map((ids) => ids.length))).toEqual(new Set([25, 26]));
+  });
+
+  it('deals any number of accounts into parts of at most a hundred, as many as a multiple of the lane, none empty', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 25_000 }), (accounts) => {
+        const ids = Array.from({ length: accounts }, (_, i) => String(i));
+
+        const parts = accountParts(ids);
+
+        expect(parts.flat().sort()).toEqual([...ids].sort());
+        for (const part of parts) expect(part.length).toBeGreaterThan(0);
+        for (const part of parts) expect(part.length).toBeLessThanOrEqual(ACCOUNTS_PER_CHUNK);
+        if (parts.length > READ_PARALLELISM) expect(parts.length % READ_PARALLELISM).toBe(0);
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it('plans the run exactly once, whatever the order and duplicates of its deliveries, and as a single whole read would', async () => {
     await fc.assert(
-      fc.asyncProperty(deliveryOrder(4), async (order) => {
+      fc.asyncProperty(deliveryOrder(1 + READ_PARALLELISM), async (order) => {
         // Prepare
         const system = largerSystem(250);
         const parts = await startAndTakeParts(system);
@@ -114,7 +139,7 @@ describe('read parts of an organization-wide run', () => {
 
   it('plans the run at least once when the delivery that completes the read dies before it has planned', async () => {
     await fc.assert(
-      fc.asyncProperty(deliveryOrder(4), async (order) => {
+      fc.asyncProperty(deliveryOrder(1 + READ_PARALLELISM), async (order) => {
         // Prepare: the first delivery that completes the set of parts fails while queueing the run's work
         const system = largerSystem(250);
         const parts = await startAndTakeParts(system);
@@ -146,16 +171,21 @@ describe('read parts of an organization-wide run', () => {
   it('lets the next delivery of any part plan a run whose planner died after the last mark', async () => {
     // Prepare: the directory completes the read, then dies before the run is recorded as planned
     const system = runSystem();
-    const [directory, accounts] = await startAndTakeParts(system);
-    if (directory === undefined || accounts === undefined) throw new Error('expected two parts');
-    await readRunPart(system.readPartDeps, accounts.run, plenty);
+    const [directory, ...accounts] = await startAndTakeParts(system);
+    if (directory === undefined || accounts[0] === undefined)
+      throw new Error('expected the directory and accounts parts');
+    await deliver(
+      system,
+      accounts,
+      accounts.map((_, i) => i),
+    );
     system.queue.failNext(new Error('Task timed out'));
     await expect(readRunPart(system.readPartDeps, directory.run, plenty)).rejects.toThrow('Task timed out');
     expect((await system.store.getRun(RUN_ID))?.status).toBe('reading');
     const reads = system.org.callsOf('listAccountAssignments').length;
 
-    // Act: a duplicate of the other part arrives
-    const result = await readRunPart(system.readPartDeps, accounts.run, plenty);
+    // Act: a duplicate of another part arrives
+    const result = await readRunPart(system.readPartDeps, accounts[0].run, plenty);
 
     // Assess
     expect(result.outcome).toBe('planned');
@@ -166,7 +196,11 @@ describe('read parts of an organization-wide run', () => {
   it('does nothing for a part delivered again once its run is planned', async () => {
     const system = runSystem();
     const parts = await startAndTakeParts(system);
-    await deliver(system, parts, [0, 1]);
+    await deliver(
+      system,
+      parts,
+      parts.map((_, i) => i),
+    );
     const calls = system.org.calls.length;
 
     const result = await readRunPart(system.readPartDeps, (parts[1] as ReadPartItem).run, plenty);
