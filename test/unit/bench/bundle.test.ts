@@ -26,19 +26,11 @@ const SDK_CLIENTS = [
 /** The SDK clients each composition root calls, and so the only ones its bundle may hold. */
 const CLIENTS_USED: Record<FunctionName, readonly string[]> = {
   intake: ['client-sqs'],
-  // The fan-out reads the whole organization (SSO Admin included) and keeps runs in DynamoDB.
-  fanout: [
-    'client-dynamodb',
-    'client-eventbridge',
-    'client-identitystore',
-    'client-organizations',
-    'client-sns',
-    'client-sqs',
-    'client-ssm',
-    'client-sso-admin',
-  ],
+  // The fan-out reads the rules and the organization tree, keeps runs in DynamoDB and queues a
+  // run's read parts: no Identity Center client.
+  fanout: ['client-dynamodb', 'client-eventbridge', 'client-organizations', 'client-sns', 'client-sqs', 'client-ssm'],
   // SQS for ChangeMessageVisibility: a throttled item comes back within a minute.
-  // The run store (DynamoDB) and the continuation of an organization-wide read (SQS) included.
+  // The run store (DynamoDB) and a run's read parts (SQS: a part's continuation, the run's work) included.
   worker: [
     'client-dynamodb',
     'client-eventbridge',
