@@ -48,4 +48,34 @@ describe('resilience: a throttle storm during an organization-wide run', () => {
     expect(s.queue.deadLetters).toEqual([]);
     expect(s.writes.filter((w) => w.operation === 'delete')).toEqual([]);
   });
+
+  it('brings a read part that fails on throttling back within a minute, and the run is planned and applied', async () => {
+    // Prepare: the read parts' listings are throttled far more times in a row than a read's attempts
+    system = await startSystem({});
+    const s = system;
+    await s.fanout(scheduledSweep('sweep-throttled-read'));
+    s.emulator.setFaults({
+      scripted: [
+        { operation: 'ListAccountAssignments', error: 'ThrottlingException', count: 4 * WORKER_READ_ATTEMPTS },
+      ],
+    });
+
+    // Act
+    const reads = await s.readRunParts();
+    const deliveries = await s.drain({ workers: [s.worker, s.startWorker()], batchSize: 1 });
+
+    // Assess
+    const failedReads = reads.flatMap((d) => d.records.filter((r) => d.failedIds.has(r.messageId)));
+    expect(failedReads.length).toBeGreaterThan(0);
+    expect(failedReads.every((r) => r.attributes.MessageGroupId?.startsWith('run:'))).toBe(true);
+    const changed = new Set(s.queue.visibilityChanges.map((c) => c.messageId));
+    for (const record of failedReads) expect(changed.has(record.messageId)).toBe(true);
+    for (const change of s.queue.visibilityChanges) {
+      expect(change.seconds).toBeLessThanOrEqual(THROTTLED_RETRY_MAX_SECONDS);
+    }
+    expect(deliveries.length).toBeGreaterThan(0);
+    expect(remainingDrift(s.snapshot())).toEqual(CONVERGED);
+    expect(s.queue.deadLetters).toEqual([]);
+    expect(s.writes.filter((w) => w.operation === 'delete')).toEqual([]);
+  });
 });
