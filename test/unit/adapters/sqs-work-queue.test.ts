@@ -93,4 +93,30 @@ describe('deduplicationId', () => {
     expect(same).toMatch(/^[0-9a-f]{64}$/);
     expect(new Set([same, otherScope, otherEvent]).size).toBe(3);
   });
+
+  it('groups the items of one read part of a run together, apart from its other parts, and keeps its continuation distinct', async () => {
+    // Prepare
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const part = (name: string, from: number): WorkItem => ({
+      scope: { kind: 'all' },
+      origin: { eventId: 'evt-sweep', eventName: 'Scheduled Event', source: 'aws.events' },
+      run: { runId: 'schedule-evt-sweep', rulesVersion: 'r-1', read: { name, accountIds: ['100000000001'], from } },
+    });
+
+    // Act
+    await new SqsWorkQueue(new SQSClient({}), QUEUE).enqueue([
+      part('accounts-0', 0),
+      part('accounts-1', 0),
+      part('accounts-0', 40),
+    ]);
+
+    // Assess
+    const entries = sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.Entries ?? [];
+    expect(entries.map((e) => e.MessageGroupId)).toEqual([
+      'run:schedule-evt-sweep:accounts-0',
+      'run:schedule-evt-sweep:accounts-1',
+      'run:schedule-evt-sweep:accounts-0',
+    ]);
+    expect(new Set(entries.map((e) => e.MessageDeduplicationId)).size).toBe(3);
+  });
 });
