@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../shared/domain/plan-types.js';
 import { planOrganizationRun } from '../../../shared/domain/runs/organization-run.js';
 import { type ReadPartResult, readRunPart } from '../../../shared/domain/runs/read-part.js';
-import { loadRunDirectory } from '../../../shared/domain/runs/run-directory.js';
+import { loadRunDirectory, RunDirectoryUnavailableError } from '../../../shared/domain/runs/run-directory.js';
 import {
   ACCOUNTS_PER_CHUNK,
   accountParts,
@@ -223,7 +223,7 @@ describe('read parts of an organization-wide run', () => {
 
     // Assess
     expect(first.outcome).toBe('continued');
-    expect(await loadRunDirectory(system.store, RUN_ID)).toBeUndefined();
+    await expect(loadRunDirectory(system.store, RUN_ID)).rejects.toBeInstanceOf(RunDirectoryUnavailableError);
     const continuation = system.queue.items.at(-1);
     expect(continuation === undefined ? undefined : messageGroupId(continuation)).toBe(messageGroupId(directory));
     await system.readParts(short);
