@@ -3,7 +3,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { combine, organizationsTreeRead, rulesRead } from '../permissions.js';
+import { combine, organizationsTagRead, organizationsTreeRead, rulesRead } from '../permissions.js';
 import type { AlertTopic } from './alert-topic.js';
 import { LifecycleFunction } from './lifecycle-function.js';
 import type { RunStore } from './run-store.js';
@@ -54,7 +54,14 @@ export class FanoutFunction extends LifecycleFunction {
     props.workQueue.grantSendMessages(this.function);
     props.eventBus.grantPutEventsTo(this.function);
     props.alerts.grantPublish(this.role);
-    this.allow(combine(rulesRead(this, props.rulesPath), organizationsTreeRead(props.managementAccountId)));
+    this.allow(
+      combine(
+        rulesRead(this, props.rulesPath),
+        organizationsTreeRead(props.managementAccountId),
+        // A run's frame carries the accounts' tags when a rule selects accounts by tag.
+        organizationsTagRead(props.managementAccountId),
+      ),
+    );
     props.runs.grantRunAccess(this.function);
   }
 }

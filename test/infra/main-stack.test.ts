@@ -448,7 +448,6 @@ describe('IdcLifecycleStack permissions', () => {
 
   it.each([
     'organizations:DescribeAccount',
-    'organizations:ListTagsForResource',
     'organizations:DescribeOrganization',
     'identitystore:DescribeUser',
     'identitystore:DescribeGroup',
@@ -500,6 +499,8 @@ describe('IdcLifecycleStack permissions', () => {
     'organizations:ListOrganizationalUnitsForParent',
     'organizations:ListAccountsForParent',
     'organizations:ListParents',
+    // Tags, for rules that select accounts by tag.
+    'organizations:ListTagsForResource',
   ])('lets the fan-out read %s, which listing the accounts of the organization needs', (action) => {
     // Prepare
     const { fanout } = roles();
