@@ -20,14 +20,20 @@ export const DEFAULT_REQUEST_SHARE = 10;
 
 /**
  * The event lane's part of the share. Events are rare (a vended account, a leaver), but someone is
- * waiting for them, and an event-lane environment is often cold: its first reconcile reads the
- * directory (about 40 calls). Measured (docs/benchmarks.md): at 10% a vended account's three
- * assignments took 45–55 s, at 20% 26 s. Organization-wide runs, long and in the background, keep
- * the rest.
+ * waiting for them; organization-wide runs are long and in the background, and a run that only
+ * reads is bound by its lane's rate (docs/benchmarks.md): every tenth of the share kept back for
+ * events makes such a run a ninth slower. So the event lane's sustained part is small and its
+ * burst large: what an event needs comes from the burst, at once.
  */
-export const EVENT_LANE_FRACTION = 0.2;
-/** Requests an event-lane environment may send at once: half of a cold account reconcile's reads. */
-export const EVENT_LANE_BURST = 20;
+export const EVENT_LANE_FRACTION = 0.1;
+/**
+ * Requests an event-lane environment may send at once: a vended account's whole reconcile, its
+ * reads (about 20: docs/benchmarks.md, API calls per event), its creates and their status polls,
+ * so that none of them waits for a token. It refills in a minute at the lane's rate. The burst is
+ * the only excess over the share: after a quiet spell, once, and Identity Center's own bucket
+ * (20 a second) absorbs it.
+ */
+export const EVENT_LANE_BURST = 30;
 /**
  * Requests a worker environment may send at once. An environment alternates between an account's
  * reads (a burst) and its writes, which wait on Identity Center's latency and use less than the
@@ -35,8 +41,6 @@ export const EVENT_LANE_BURST = 20;
  * account's reads.
  */
 export const WORKER_BURST = 5;
-/** The fan-out's part: it reads the directory for membership rules only (one environment). */
-export const FANOUT_FRACTION = 0.05;
 
 export interface EnvironmentRate {
   readonly perSecond: number;
@@ -46,7 +50,6 @@ export interface EnvironmentRate {
 export interface RequestShareSplit {
   readonly worker: EnvironmentRate;
   readonly eventWorker: EnvironmentRate;
-  readonly fanout: EnvironmentRate;
 }
 
 /** Rounded down to a thousandth, so that rounding never lifts the sum above the share. */
@@ -54,10 +57,11 @@ const floorTo = (value: number): number => Math.floor(value * 1000) / 1000;
 
 /**
  * Each environment's rate for a share of `share` requests a second, with `workers` organization
- * lane and `eventWorkers` event lane environments and one fan-out environment.
+ * lane and `eventWorkers` event lane environments. The fan-out calls no Identity Center API (the
+ * organization lane reads for it, docs/design.md §1.3), so the two lanes divide the whole share.
  *
  * @example
- * splitRequestShare(10, { workers: 10, eventWorkers: 2 }).worker; // { perSecond: 0.75, burst: 5 }
+ * splitRequestShare(10, { workers: 10, eventWorkers: 2 }).worker; // { perSecond: 0.9, burst: 5 }
  */
 export const splitRequestShare = (
   share: number,
@@ -66,13 +70,11 @@ export const splitRequestShare = (
   if (!(share > 0 && share <= IDENTITY_CENTER_TPS)) {
     throw new RangeError(`the request share must be above 0 and at most ${IDENTITY_CENTER_TPS}, got ${share}`);
   }
-  const fanout = share * FANOUT_FRACTION;
   const events = share * EVENT_LANE_FRACTION;
-  const workers = share - fanout - events;
+  const workers = share - events;
   return {
     worker: { perSecond: floorTo(workers / concurrency.workers), burst: WORKER_BURST },
     eventWorker: { perSecond: floorTo(events / concurrency.eventWorkers), burst: EVENT_LANE_BURST },
-    fanout: { perSecond: floorTo(fanout), burst: EVENT_LANE_BURST },
   };
 };
 

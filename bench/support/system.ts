@@ -8,7 +8,6 @@ import { composeWorker, createWorkerClients } from '../../functions/worker/compo
 import {
   DEFAULT_REQUEST_SHARE,
   EVENT_LANE_MAX_CONCURRENCY,
-  requestRateEnvironment,
   splitRequestShare,
   workerRateEnvironment,
 } from '../../infra/request-share.js';
@@ -303,7 +302,7 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Ben
     ...workerRateEnvironment(split),
     EVENT_QUEUE_ARN: QUEUE_ARNS.event,
   });
-  const fanoutConfig = loadConfig('fanout', { ...env, ...requestRateEnvironment(split.fanout) });
+  const fanoutConfig = loadConfig('fanout', env);
   // Every pause the functions take (the SDK's retries included) runs in emulated time.
   const workerClients = createWorkerClients(workerConfig, connection, { sleep: time.sleep });
   const fanoutClients = createFanoutClients(fanoutConfig, connection, { sleep: time.sleep });

@@ -11,7 +11,7 @@ const cross = () => synthesize(CROSS_ACCOUNT);
 /** The sustained rate of every environment that may call Identity Center at once. */
 const sustained = (share: number, workers: number, eventWorkers: number): number => {
   const split = splitRequestShare(share, { workers, eventWorkers });
-  return workers * split.worker.perSecond + eventWorkers * split.eventWorker.perSecond + split.fanout.perSecond;
+  return workers * split.worker.perSecond + eventWorkers * split.eventWorker.perSecond;
 };
 
 type Resource = { Properties: Record<string, unknown> };
