@@ -45,12 +45,17 @@ const requestRateValue = z.pipe(
 );
 const requestRate = z._default(requestRateValue, 10);
 
-/** Requests an environment may send at once after a quiet spell; unset, one second's worth. */
-const REQUEST_BURST = 'must be a whole number of requests from 1 to 20';
+/**
+ * Requests an environment may send at once after a quiet spell; unset, one second's worth. At most
+ * what one reconcile needs (an event lane's is about 30, infra/request-share.ts): a larger burst
+ * would only let a quiet environment overrun Identity Center's own bucket for longer.
+ */
+const MAX_REQUEST_BURST = 50;
+const REQUEST_BURST = `must be a whole number of requests from 1 to ${MAX_REQUEST_BURST}`;
 const requestBurst = z.optional(
   z.pipe(
     z.coerce.number({ error: REQUEST_BURST }),
-    z.int({ error: REQUEST_BURST }).check(z.gte(1, REQUEST_BURST), z.lte(20, REQUEST_BURST)),
+    z.int({ error: REQUEST_BURST }).check(z.gte(1, REQUEST_BURST), z.lte(MAX_REQUEST_BURST, REQUEST_BURST)),
   ),
 );
 

@@ -141,7 +141,13 @@ describe('loadConfig', () => {
           ] as const,
       ),
     ),
-    ['worker', { IDC_REQUEST_BURST: '0.5' }, 'IDC_REQUEST_BURST', 'must be a whole number of requests from 1 to 20'],
+    ['worker', { IDC_REQUEST_BURST: '0.5' }, 'IDC_REQUEST_BURST', 'must be a whole number of requests from 1 to 50'],
+    [
+      'worker',
+      { EVENT_LANE_REQUEST_BURST: '51' },
+      'EVENT_LANE_REQUEST_BURST',
+      'must be a whole number of requests from 1 to 50',
+    ],
     ['worker', { EVENT_QUEUE_ARN: 'events.fifo' }, 'EVENT_QUEUE_ARN', 'must be an SQS queue ARN'],
     ...['11', '0', '2.5', 'ten'].map(
       (value) =>
