@@ -266,8 +266,9 @@ export interface EventLatencyRun {
 
 export interface EventLatency {
   readonly latencyMs: number;
-  /** L + 10 s, as the issue sets it. */
+  /** L + 10 s, the target. */
   readonly targetMs: number;
+  readonly timeScale: number;
   readonly alone: EventLatencyRun;
   /** While the 1,000-account rules change (400 accounts touched) runs in the organization lane. */
   readonly duringRulesChange: EventLatencyRun;
@@ -306,7 +307,16 @@ const vend = async (system: BenchSystem, world: LargeWorld): Promise<EventLatenc
   return { elapsedMs: Math.round(last - start), assignments, floorMs: assignments * LATENCY_MS };
 };
 
-export async function benchEventLatency(timeScale = ORG_RUNS_TIME_SCALE): Promise<EventLatency> {
+/**
+ * Emulated seconds per wall second for the event latency. The figure is a few seconds long, and a
+ * fresh environment spends real CPU time on its first requests (each SDK client's first call sets
+ * up its middleware and endpoint rules, tens of milliseconds of wall time); at ×20 every such
+ * millisecond counts 20 emulated ones, which added about 3 s to a 10 s figure. ×5 keeps that
+ * distortion within about a second while the 1,000-account run beside it still fits the machine.
+ */
+export const EVENT_LATENCY_TIME_SCALE = 5;
+
+export async function benchEventLatency(timeScale = EVENT_LATENCY_TIME_SCALE): Promise<EventLatency> {
   const run = async (during: boolean): Promise<EventLatencyRun> => {
     const world = largeWorld({ withAssignments: true });
     const system = await startBenchSystem({
@@ -340,6 +350,7 @@ export async function benchEventLatency(timeScale = ORG_RUNS_TIME_SCALE): Promis
   return {
     latencyMs: LATENCY_MS,
     targetMs: LATENCY_MS + 10_000,
+    timeScale,
     alone: await run(false),
     duringRulesChange: await run(true),
   };

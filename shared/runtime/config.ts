@@ -47,7 +47,7 @@ const requestRate = z._default(requestRateValue, 10);
 
 /**
  * Requests an environment may send at once after a quiet spell; unset, one second's worth. At most
- * what one reconcile needs (an event lane's is about 30, infra/request-share.ts): a larger burst
+ * what one reconcile needs (an event lane's is 40, infra/request-share.ts): a larger burst
  * would only let a quiet environment overrun Identity Center's own bucket for longer.
  */
 const MAX_REQUEST_BURST = 50;
