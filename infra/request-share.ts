@@ -29,9 +29,8 @@ export const EVENT_LANE_FRACTION = 0.1;
 /**
  * Requests an event-lane environment may send at once: a vended account's whole reconcile, its
  * reads (about 20: docs/benchmarks.md, API calls per event), three or four creates and their
- * status polls (two or three each), with room to spare, so that none of them waits for a token.
- * Measured: at 30, a vended account's last poll waited for a token and its three assignments took
- * 13.4 s. It refills in 80 s at the lane's rate. The burst is
+ * status polls (two or three each): about 32 for the benchmark's vended account, so 40 leaves
+ * room and none of them waits for a token. It refills in 80 s at the lane's rate. The burst is
  * the only excess over the share: after a quiet spell, once, and Identity Center's own bucket
  * (20 a second) absorbs it.
  */
