@@ -43,8 +43,9 @@ export const DIRECTORY_CHANGED_SINCE_RUN = 'a principal the rules name changed s
  * account (its OU and tags) is read live, and so are its assignments, in the permission sets the
  * item changes only: no other assignment can change what the item applies. The principals the
  * item changes are re-checked live where the run's directory could be stale in a harmful way: a
- * user the run grants to must still exist and be active, and the principal of every revocation is
- * described again, so that nobody loses access on the strength of an old record. Planned
+ * user the run grants to must still exist and be active, and the user of every revocation is
+ * described again, so that nobody loses access on the strength of an old record (a group's
+ * revocation stands on the run's directory: groups are selected by name alone). Planned
  * offboarding is re-checked against the principal itself (still deleted, still disabled). A grant
  * to a group deleted since the run read the directory fails at Identity Center and is skipped,
  * with a reason, rather than retried for ever ({@link grantToDeletedGroup}).
@@ -102,15 +103,22 @@ export const reconcileRunPart = async (
     } as const;
     const draft = plan({ ...input, view: base });
     const wanted = restrictToRun(draft, planned, NO_OFFBOARDING);
-    // With the run's directory, the principals this item changes are checked live; with a live
-    // one, only the unnamed principals of revocations need describing (for their names).
+    // With the run's directory, the users this item grants to or revokes are checked live: a user's
+    // selection follows attributes that change every day. Groups are selected by name alone, and
+    // a revocation of a group the run's directory names stands as planned: for it to be wrong, the
+    // group would have to have been renamed to a name the rules want since the run read the
+    // directory, and that rename's own event reconciles the group. Describing every revoked group
+    // in every item cost one call per group per account (600 on the anchor's deletes, a third of
+    // what they cost). With a live directory, only the unnamed principals of revocations need
+    // describing (for their names).
     const view =
       directory === undefined
         ? await withPrincipalsOf(deps, base, draft.delete)
-        : await withLivePrincipals(deps, base, [
-            ...wanted.create.filter((c) => c.principalType === 'USER'),
-            ...wanted.delete,
-          ]);
+        : await withLivePrincipals(
+            deps,
+            base,
+            [...wanted.create, ...wanted.delete].filter((c) => c.principalType === 'USER'),
+          );
     const live = view === base ? draft : plan({ ...input, view });
     const offboarding = current
       ? await liveAccountOffboarding(deps, ruleSet, view, accountId, actualAssignments, planned)
@@ -228,9 +236,9 @@ const userView = (
 });
 
 /**
- * The view with the given principals as they are now: each is described live and replaces the
- * run's record of it, or leaves the view when it is gone. Returns the same view when there is
- * nothing to describe.
+ * The view with the given users as they are now: each is described live and replaces the run's
+ * record of it, or leaves the view when it is gone. Returns the same view when there is nothing to
+ * describe.
  */
 const withLivePrincipals = async (
   deps: RunPartDeps,
@@ -238,17 +246,9 @@ const withLivePrincipals = async (
   changes: readonly Pick<Plan['create'][number], 'principalType' | 'principalId'>[],
 ): Promise<OrganizationView> => {
   const userIds = [...new Set(changes.filter((c) => c.principalType === 'USER').map((c) => c.principalId))];
-  const groupIds = [...new Set(changes.filter((c) => c.principalType === 'GROUP').map((c) => c.principalId))];
-  if (userIds.length + groupIds.length === 0) return view;
-  const [users, groups] = await Promise.all([
-    Promise.all(userIds.map(async (id) => [id, await deps.identityStore.describeUser(id)] as const)),
-    Promise.all(groupIds.map(async (id) => [id, await deps.identityStore.describeGroup(id)] as const)),
-  ]);
-  return {
-    ...view,
-    users: users.reduce<readonly User[]>((all, [id, user]) => replaced(all, id, user), view.users),
-    groups: groups.reduce<readonly Group[]>((all, [id, group]) => replaced(all, id, group), view.groups),
-  };
+  if (userIds.length === 0) return view;
+  const users = await Promise.all(userIds.map(async (id) => [id, await deps.identityStore.describeUser(id)] as const));
+  return { ...view, users: users.reduce<readonly User[]>((all, [id, user]) => replaced(all, id, user), view.users) };
 };
 
 /** The list with the item of this id replaced by `now`, or without it when `now` is `undefined`. */

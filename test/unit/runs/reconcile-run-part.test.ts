@@ -167,6 +167,28 @@ describe('reconcileRunPart with the run directory', () => {
     expect(callsSince(system.org.calls, from, 'describeUser').map((c) => c.args[0])).toContain(USER.bob);
   });
 
+  it("revokes a group's assignment the rules no longer want on the run's directory, describing no group", async () => {
+    // Prepare: the developers group holds AdministratorAccess on Prod, which no rule grants it
+    const system = runSystem();
+    system.org.state.assignments.push({
+      accountId: PROD,
+      permissionSetArn: PS.admin,
+      principalType: 'GROUP',
+      principalId: GROUP.developers,
+    });
+    const { itemFor, from } = await plannedSweep(system);
+    expect(itemFor(`account:${PROD}`).run?.planned?.delete).toEqual([`${PS.admin}|GROUP|${GROUP.developers}`]);
+
+    // Act
+    await system.firstWorker.run(itemFor(`account:${PROD}`));
+
+    // Assess
+    expect(describeAssignments(system.org, PROD)).not.toContain(
+      `${PROD} AdministratorAccess GROUP ${GROUP.developers}`,
+    );
+    expect(callsSince(system.org.calls, from, 'describeGroup')).toEqual([]);
+  });
+
   it('does not offboard a user enabled again since the run planned it', async () => {
     // Prepare
     const system = runSystem();
