@@ -153,24 +153,6 @@ export const organizationsTreeRead = (managementAccountId: string): Permission =
   );
 };
 
-/**
- * Reading the accounts' tags, as the fan-out does when a rule selects accounts by tag (one
- * `ListTagsForResource` per account); scoped to the accounts of the organization.
- */
-export const organizationsTagRead = (managementAccountId: string): Permission => {
-  const arns = organizationsArns(managementAccountId);
-  return permission(
-    [
-      new PolicyStatement({
-        sid: 'ReadAccountTags',
-        actions: ['organizations:ListTagsForResource'],
-        resources: [arns.accounts],
-      }),
-    ],
-    [{ resource: arns.accounts, reason: ORGANIZATION_ID_UNKNOWN }],
-  );
-};
-
 /** Everything the reconciler reads from Organizations: the tree, each account and its tags. */
 export const organizationsRead = (managementAccountId: string): Permission => {
   const arns = organizationsArns(managementAccountId);

@@ -252,6 +252,7 @@ export const composeWorker = async (
    * five-minute lookups; they draw on the same request share as everything else here.
    */
   const readPartDeps = (): ReadPartDeps => ({
+    organizations: new OrganizationsAdapter(clients.organizations),
     identityStore: new IdentityStoreAdapter(clients.identityStore, instance.identityStoreId),
     ssoAdmin: new SsoAdminAdapter(clients.ssoAdmin, { instanceArn: instance.instanceArn }),
     store,

@@ -3,7 +3,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { combine, organizationsTagRead, organizationsTreeRead, rulesRead } from '../permissions.js';
+import { combine, organizationsTreeRead, rulesRead } from '../permissions.js';
 import type { AlertTopic } from './alert-topic.js';
 import { LifecycleFunction } from './lifecycle-function.js';
 import type { RunStore } from './run-store.js';
@@ -36,8 +36,9 @@ export class FanoutFunction extends LifecycleFunction {
       description: 'idc-lifecycle fan-out: starts organization-wide runs and approvals',
       failureQueue: props.failureQueue,
       logRetention: props.logRetention,
-      // Listing 10,000 accounts with their tags is one Organizations call per account, at
-      // Organizations' own rate; the run is planned by the worker that completes its read.
+      // Listing 10,000 accounts takes some 500 pages of ListAccounts and a walk of the tree, at
+      // Organizations' own rate; the accounts parts read the tags, and the worker that completes
+      // the run's read plans it.
       timeout: Duration.minutes(15),
       memorySize: 1024,
       environment: {
@@ -54,14 +55,7 @@ export class FanoutFunction extends LifecycleFunction {
     props.workQueue.grantSendMessages(this.function);
     props.eventBus.grantPutEventsTo(this.function);
     props.alerts.grantPublish(this.role);
-    this.allow(
-      combine(
-        rulesRead(this, props.rulesPath),
-        organizationsTreeRead(props.managementAccountId),
-        // A run's frame carries the accounts' tags when a rule selects accounts by tag.
-        organizationsTagRead(props.managementAccountId),
-      ),
-    );
+    this.allow(combine(rulesRead(this, props.rulesPath), organizationsTreeRead(props.managementAccountId)));
     props.runs.grantRunAccess(this.function);
   }
 }

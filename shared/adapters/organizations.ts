@@ -119,6 +119,16 @@ export class OrganizationsAdapter implements OrganizationsPort {
     return { ...account, tags: await this.#readTags(accountId) };
   }
 
+  async listAccountTags(accountId: string): Promise<Record<string, string> | undefined> {
+    try {
+      return await this.#accountTags(accountId);
+    } catch (error) {
+      // The account left the organization since it was listed: its tags are unknown, not empty.
+      if (isAwsError(error, 'TargetNotFoundException')) return undefined;
+      throw error;
+    }
+  }
+
   async #readTree(): Promise<OrganizationalUnit[]> {
     const roots = await collectPages(
       (NextToken) => this.client.send(new ListRootsCommand({ NextToken })),

@@ -27,6 +27,8 @@ export interface OrganizationsPort {
   listAccounts(options: { readonly withTags: boolean }): Promise<Account[]>;
   /** One account with its parent (`ListParents`) and, when asked, its tags; `undefined` if unknown. */
   describeAccount(accountId: string, options: { readonly withTags: boolean }): Promise<Account | undefined>;
+  /** One account's tags (`ListTagsForResource`); `undefined` when the account is no longer in the organization. */
+  listAccountTags(accountId: string): Promise<Record<string, string> | undefined>;
 }
 
 export interface IdentityStorePort {

@@ -449,6 +449,8 @@ describe('IdcLifecycleStack permissions', () => {
   it.each([
     'organizations:DescribeAccount',
     'organizations:DescribeOrganization',
+    // The accounts' tags are read by the run's accounts parts, in the workers.
+    'organizations:ListTagsForResource',
     'identitystore:DescribeUser',
     'identitystore:DescribeGroup',
     'identitystore:ListGroupMembershipsForMember',
@@ -499,14 +501,20 @@ describe('IdcLifecycleStack permissions', () => {
     'organizations:ListOrganizationalUnitsForParent',
     'organizations:ListAccountsForParent',
     'organizations:ListParents',
-    // Tags, for rules that select accounts by tag.
-    'organizations:ListTagsForResource',
   ])('lets the fan-out read %s, which listing the accounts of the organization needs', (action) => {
     // Prepare
     const { fanout } = roles();
 
     // Act / Assess
     expect(allowing(fanout, action)).toHaveLength(1);
+  });
+
+  it("lets the worker read the accounts' tags, which a run's accounts parts read when a rule selects accounts by tag", () => {
+    // Prepare
+    const { worker } = roles();
+
+    // Act / Assess
+    expect(allowing(worker, 'organizations:ListTagsForResource')).toHaveLength(1);
   });
 
   it.each(writes)('grants %s to the worker only', (action) => {

@@ -52,6 +52,16 @@ const WITH_SANDBOX_AUDIT = `${WORKLOADS_YAML}  - id: auditors-sandbox-read
       organizationalUnits: [/Sandbox]
 `;
 
+/** The workloads rules plus Auditors reading every account tagged `env: dev`, wherever it is. */
+const WITH_DEV_AUDIT = `${WORKLOADS_YAML}  - id: auditors-dev-read
+    principals:
+      - group: Auditors
+    permissionSets: [ReadOnlyAccess]
+    targets:
+      accountTags:
+        env: [dev]
+`;
+
 describe('resilience: runs', () => {
   it('repairs a lost DisableUser: the next sweep offboards the user from every permission set and group', async () => {
     // Prepare: carol holds an unmanaged assignment and a membership, then is disabled; the event is lost
@@ -105,6 +115,39 @@ describe('resilience: runs', () => {
       remainingDrift(s.snapshot(), [
         { name: SETTINGS_DOCUMENT, value: SETTINGS_YAML },
         { name: WORKLOADS_DOCUMENT, value: WITH_SANDBOX_AUDIT },
+      ]),
+    ).toEqual(CONVERGED);
+  });
+
+  it("reads the accounts' tags in the run's read parts and none in the fan-out, and grants by them", async () => {
+    // Prepare: one sandbox and one prod account are tagged dev; the rules come to select by tag
+    const s = await startConverged();
+    const dev = [SANDBOX_ACCOUNTS[0], PROD_1];
+    for (const accountId of dev) s.emulator.world.tagAccount(accountId, { env: 'dev' });
+    s.emulator.world.tagAccount(SANDBOX_ACCOUNTS[1], { env: 'prod' });
+    s.resetRecordings();
+    s.emulator.world.putParameter(WORKLOADS_DOCUMENT, WITH_DEV_AUDIT);
+
+    // Act
+    await s.fanout(parameterChange('ssm-dev-audit', WORKLOADS_DOCUMENT, 'Update'));
+    const tagReadsByFanout = s.emulator.stats().calls.ListTagsForResource ?? 0;
+    const reads = await s.readRunParts();
+    const tagReadsByParts = (s.emulator.stats().calls.ListTagsForResource ?? 0) - tagReadsByFanout;
+    const deliveries = await s.drain();
+
+    // Assess
+    expect(tagReadsByFanout).toBe(0);
+    expect(tagReadsByParts).toBe(s.snapshot().accounts.length);
+    expect([...reads, ...deliveries].every((d) => d.failedIds.size === 0)).toBe(true);
+    const audited = s
+      .snapshot()
+      .assignments.filter((a) => a.principalId === AUDITORS && a.permissionSetArn === READ_ONLY)
+      .map((a) => a.accountId);
+    expect([...audited].sort()).toEqual([...dev].sort());
+    expect(
+      remainingDrift(s.snapshot(), [
+        { name: SETTINGS_DOCUMENT, value: SETTINGS_YAML },
+        { name: WORKLOADS_DOCUMENT, value: WITH_DEV_AUDIT },
       ]),
     ).toEqual(CONVERGED);
   });

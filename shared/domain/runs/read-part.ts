@@ -1,6 +1,6 @@
 import type { Group, GroupMembership, OrganizationalUnit, PermissionSet, User } from '../model.js';
 import type { Plan } from '../plan-types.js';
-import type { IdentityStorePort, SsoAdminPort } from '../ports.js';
+import type { IdentityStorePort, OrganizationsPort, SsoAdminPort } from '../ports.js';
 import { ruleNeeds } from '../reconcile/rule-needs.js';
 import type { WorkItemOrigin } from '../scope.js';
 import type { ReadPart, RunContext, RunRecord } from './run.js';
@@ -15,8 +15,9 @@ import {
   type TimeBudget,
 } from './run-organization.js';
 
-/** The worker's ports for a read part: the Identity Center reads, and what finishing the run takes. */
+/** The worker's ports for a read part: the Identity Center reads, the accounts' tags, and what finishing the run takes. */
 export interface ReadPartDeps extends FinishRunDeps {
+  readonly organizations: Pick<OrganizationsPort, 'listAccountTags'>;
   readonly identityStore: Pick<
     IdentityStorePort,
     'listUsers' | 'listGroups' | 'listGroupMemberships' | 'listGroupMembershipsForMember'
@@ -58,7 +59,10 @@ export interface ReadPartResult {
 
 /**
  * Reads one part of an organization-wide run (docs/design.md §1.3): the directory, or a chunk of
- * accounts with each one's assignments in every provisioned permission set. The part saves what
+ * accounts with each one's assignments in every provisioned permission set and, when the rules
+ * select accounts by tag, each one's tags (from Organizations, which does not draw on Identity
+ * Center's request rate). A failed tag read fails the part, as any failed read does, and the
+ * part is retried: the run is never planned with a tag it could not read. The part saves what
  * it read, then marks itself done in the run store atomically; the delivery whose mark completes
  * the set plans the run with `finishOrganizationRun`.
  *
@@ -115,10 +119,20 @@ const readAccountsPart = async (
   const saved = (await deps.store.loadState(run.runId, part.name)) as AccountsPartState | undefined;
   if (saved !== undefined && saved.read >= accountIds.length) return true;
   const already = saved?.read ?? 0;
-  const read = await readWhileTime(accountIds.slice(already), budget, (id) => deps.ssoAdmin.listAccountAssignments(id));
+  const withTags = run.read?.accountTags === true;
+  const read = await readWhileTime(accountIds.slice(already), budget, async (id) => {
+    const [assignments, tags] = await Promise.all([
+      deps.ssoAdmin.listAccountAssignments(id),
+      withTags ? deps.organizations.listAccountTags(id) : undefined,
+    ]);
+    return { id, assignments, tags };
+  });
+  const tags: Record<string, Readonly<Record<string, string>>> = { ...saved?.tags };
+  for (const account of read) if (account.tags !== undefined) tags[account.id] = account.tags;
   const state: AccountsPartState = {
     read: already + read.length,
-    assignments: [...(saved?.assignments ?? []), ...read.flat()],
+    assignments: [...(saved?.assignments ?? []), ...read.flatMap((account) => account.assignments)],
+    ...(withTags ? { tags } : {}),
   };
   await deps.store.saveState(run.runId, part.name, state);
   if (state.read >= accountIds.length) return true;

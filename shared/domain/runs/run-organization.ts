@@ -55,7 +55,10 @@ export const ACCOUNTS_PER_CHUNK = 100;
  */
 export const READ_PARALLELISM = 10;
 
-/** The organization's structure as the fan-out read it, the accounts in reading order, and the rule set the run plans with. */
+/**
+ * The organization's structure as the fan-out read it, the accounts in reading order, and the rule
+ * set the run plans with. The accounts carry no tags: the accounts parts read those.
+ */
 export interface RunFrame {
   readonly ruleSet: RuleSet;
   /** Rules documents rejected when the run loaded its rules: the run then only grants. */
@@ -65,10 +68,16 @@ export interface RunFrame {
   readonly accountIds: readonly string[];
 }
 
-/** What an accounts part saves: how many of its accounts it has read, and their assignments. */
+/** What an accounts part saves: how many of its accounts it has read, their assignments and, when the run reads them, their tags. */
 export interface AccountsPartState {
   readonly read: number;
   readonly assignments: readonly AccountAssignment[];
+  /**
+   * Each account's tags by account id, for a run with `read.accountTags`. An account that left the
+   * organization after the fan-out listed it has no entry: the run plans it with its tags unread,
+   * which holds what tag rules would do there rather than reading it as untagged.
+   */
+  readonly tags?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export interface OrganizationRunResult {
@@ -80,7 +89,9 @@ export interface OrganizationRunResult {
  * Starts an organization-wide run (a rules change or the schedule) without one Identity Center
  * call: loads and fingerprints the rules, records a rules change as accepted before anything else
  * (so that every run starting after it plans with it), reads the OU tree and the accounts from
- * Organizations, saves them with the rule set, records the run as `reading`, and queues its read
+ * Organizations (without their tags, which the accounts parts read alongside the assignments, so
+ * that no part waits on a call per account here), saves them with the rule set, records the run
+ * as `reading`, and queues its read
  * parts: one for the directory and the accounts dealt into parts ({@link accountParts}), each in a
  * message group of its own, so that the organization lane's workers read them side by side
  * (`readRunPart`). The run id derives from the event id, so a redelivered event resumes its run
@@ -114,7 +125,7 @@ export const beginOrganizationRun = async (
   const needs = ruleNeeds(ruleSet);
   const [organizationalUnits, accounts] = await Promise.all([
     deps.organizations.listOrganizationalUnits(),
-    deps.organizations.listAccounts({ withTags: needs.usesAccountTags }),
+    deps.organizations.listAccounts({ withTags: false }),
   ]);
   const view = { managementAccountId: deps.managementAccountId ?? '', organizationalUnits, accounts };
   const accountIds = accounts.map((a) => a.id).sort();
@@ -128,7 +139,11 @@ export const beginOrganizationRun = async (
     rulesVersion,
     origin,
     mode: deps.modeOverride ?? ruleSet.settings.mode,
-    read: { accounts: accountIds.length, parts: readPartNames(accountIds.length).length },
+    read: {
+      accounts: accountIds.length,
+      parts: readPartNames(accountIds.length).length,
+      accountTags: needs.usesAccountTags,
+    },
   };
   await deps.store.saveRun(run);
   await deps.queue.enqueue(readPartItems(run, accountIds));
@@ -198,14 +213,26 @@ export const finishOrganizationRun = async (
   const directory = (await deps.store.loadState(run.runId, DIRECTORY_STATE)) as RunDirectory | undefined;
   if (directory === undefined) throw new RunNotFoundError(run.runId, 'its directory read is missing');
   const actualAssignments: AccountAssignment[] = [];
+  const tags = new Map<string, Readonly<Record<string, string>>>();
   for (const [index, ids] of accountParts(frame.accountIds).entries()) {
     const name = accountsPartName(index);
     const part = (await deps.store.loadState(run.runId, name)) as AccountsPartState | undefined;
     if (part === undefined || part.read < ids.length)
       throw new RunNotFoundError(run.runId, `its read ${name} is missing`);
+    // Planned without them, a tag rule would select none of these accounts and revoke what it grants.
+    if (run.read?.accountTags === true && part.tags === undefined)
+      throw new RunNotFoundError(run.runId, `its read ${name} has no account tags`);
     actualAssignments.push(...part.assignments);
+    for (const id of ids) {
+      const read = part.tags !== undefined && Object.hasOwn(part.tags, id) ? part.tags[id] : undefined;
+      if (read !== undefined) tags.set(id, read);
+    }
   }
-  const view: OrganizationView = { ...frame.view, ...directory };
+  const accounts = frame.view.accounts.map((account) => {
+    const read = tags.get(account.id);
+    return read === undefined ? account : { ...account, tags: { ...read } };
+  });
+  const view: OrganizationView = { ...frame.view, accounts, ...directory };
 
   const planned = planOrganizationRun({
     ruleSet: frame.ruleSet,

@@ -96,8 +96,12 @@ export interface RunRecord {
   readonly approvedIn?: string;
   /** Approval runs skip the guard; recorded so that `runs` shows it. */
   readonly guardBypassed?: boolean;
-  /** Organization-wide runs: how many accounts the run reads, in how many parts (the directory included). */
-  readonly read?: { readonly accounts: number; readonly parts: number };
+  /**
+   * Organization-wide runs: how many accounts the run reads, in how many parts (the directory
+   * included), and whether its accounts parts read the accounts' tags (the rules select accounts
+   * by tag). A run started before the parts read tags has no `accountTags`: its frame holds them.
+   */
+  readonly read?: { readonly accounts: number; readonly parts: number; readonly accountTags?: boolean };
   /** `report` runs plan and tell, and queue nothing. */
   readonly mode?: 'enforce' | 'report';
 }

@@ -206,6 +206,12 @@ export class InMemoryOrganization implements OrganizationsPort, IdentityStorePor
     return account === undefined ? undefined : this.#toAccount(account, options.withTags);
   }
 
+  async listAccountTags(accountId: string): Promise<Record<string, string> | undefined> {
+    this.#enter('listAccountTags', [accountId]);
+    const account = this.state.accounts.find((a) => a.id === accountId);
+    return account === undefined ? undefined : { ...account.tags };
+  }
+
   // ---- IdentityStorePort -----------------------------------------------------------------
 
   async getGroupIdByDisplayName(displayName: string): Promise<string | undefined> {

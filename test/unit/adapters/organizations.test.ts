@@ -8,6 +8,7 @@ import {
   ListRootsCommand,
   ListTagsForResourceCommand,
   OrganizationsClient,
+  TargetNotFoundException,
   TooManyRequestsException,
 } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -207,6 +208,51 @@ describe('OrganizationsAdapter.listAccounts', () => {
     expect(tagged.find((a) => a.id === '111122223333')?.tags).toEqual({});
     expect(orgs.commandCalls(ListAccountsCommand)).toHaveLength(2);
     expect(orgs.commandCalls(ListTagsForResourceCommand)).toHaveLength(4);
+  });
+});
+
+describe('OrganizationsAdapter.listAccountTags', () => {
+  it("reads one account's tags, every page, with ListTagsForResource alone", async () => {
+    // Prepare
+    orgs
+      .on(ListTagsForResourceCommand, { ResourceId: '222233334444', NextToken: undefined })
+      .resolves({ Tags: [{ Key: 'env', Value: 'prod' }], NextToken: 't2' })
+      .on(ListTagsForResourceCommand, { ResourceId: '222233334444', NextToken: 't2' })
+      .resolves({ Tags: [{ Key: 'team', Value: 'payments' }] });
+    const adapter = new OrganizationsAdapter(new OrganizationsClient({}));
+
+    // Act
+    const tags = await adapter.listAccountTags('222233334444');
+
+    // Assess
+    expect(tags).toEqual({ env: 'prod', team: 'payments' });
+    expect(orgs.calls()).toHaveLength(2);
+  });
+
+  it('answers undefined for an account that is no longer in the organization, rather than no tags', async () => {
+    // Prepare
+    orgs
+      .on(ListTagsForResourceCommand)
+      .rejects(new TargetNotFoundException({ message: "We can't find a target", ...meta }));
+    const adapter = new OrganizationsAdapter(new OrganizationsClient({}));
+
+    // Act
+    const tags = await adapter.listAccountTags('999988887777');
+
+    // Assess
+    expect(tags).toBeUndefined();
+  });
+
+  it('propagates any other error, so that the read that needs the tags fails', async () => {
+    // Prepare
+    orgs.on(ListTagsForResourceCommand).rejects(new TooManyRequestsException({ message: 'slow down', ...meta }));
+    const adapter = new OrganizationsAdapter(new OrganizationsClient({}));
+
+    // Act
+    const result = adapter.listAccountTags('222233334444');
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'TooManyRequestsException' });
   });
 });
 

@@ -36,7 +36,7 @@ const setup = (rules = new StaticRulesSource(storyRules())) => {
   const clock = new FixedClock();
   /** Reads the queued read parts as the workers would, so that their run gets planned. */
   const readParts = async () => {
-    const deps = { identityStore: org, ssoAdmin: org, store, queue, publisher, notifier, clock };
+    const deps = { organizations: org, identityStore: org, ssoAdmin: org, store, queue, publisher, notifier, clock };
     for (const item of queue.drain()) {
       if (item.run?.read !== undefined) await readRunPart(deps, { ...item.run, read: item.run.read }, plenty);
     }

@@ -54,7 +54,7 @@ const setup = (modeOverride?: 'report', visibilityFails = false) => {
   const retried: { messageId: string; seconds: number }[] = [];
   const store = new InMemoryRunStore();
   const queue = new InMemoryQueue();
-  const readPartDeps = () => ({ ...s.deps, identityStore: s.org, ssoAdmin: s.org, store, queue });
+  const readPartDeps = () => ({ ...s.deps, organizations: s.org, identityStore: s.org, ssoAdmin: s.org, store, queue });
   const fanOutDeps = () => ({ ...s.deps, organizations: s.org, store, queue });
   const handler = makeHandler({
     reconcileDeps: () => s.deps,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../shared/domain/plan-types.js';
+import type { AssignmentRule, RuleSet } from '../../../shared/domain/rules/schema.js';
 import { planOrganizationRun } from '../../../shared/domain/runs/organization-run.js';
 import { type ReadPartResult, readRunPart } from '../../../shared/domain/runs/read-part.js';
 import { loadRunDirectory, RunDirectoryUnavailableError } from '../../../shared/domain/runs/run-directory.js';
@@ -10,20 +11,60 @@ import {
   beginOrganizationRun,
   READ_PARALLELISM,
   readPartNames,
+  type TimeBudget,
 } from '../../../shared/domain/runs/run-organization.js';
 import { messageGroupId } from '../../../shared/domain/scope.js';
-import { OU, storyRules, USER } from '../reconcile/world.js';
+import { GROUP, OU, PS, storyOrganization, storyRules, USER } from '../reconcile/world.js';
 import { isReadPart, plenty, type ReadPartItem, runSystem, sweepOrigin } from './support.js';
 
 const RUN_ID = 'schedule-sweep-1';
 
 /** The story organization with enough accounts for several account parts, and one drifted assignment per account. */
-const largerSystem = (extraAccounts: number) => {
-  const system = runSystem();
+const largerSystem = (extraAccounts: number, ruleSet: RuleSet = storyRules()) => {
+  const system = runSystem(storyOrganization(), ruleSet);
   for (let i = 0; i < extraAccounts; i++) {
     const id = String(700000000000 + i);
     system.org.createAccount({ id, parentId: i % 2 === 0 ? OU.sandbox : OU.prod });
   }
+  return system;
+};
+
+/** Grants Platform Admins read-only access on the accounts tagged `env: dev`, wherever they are. */
+const DEV_READERS: AssignmentRule = {
+  id: 'dev-readers',
+  principals: [{ group: 'Platform Admins' }],
+  permissionSets: ['ReadOnlyAccess'],
+  targets: { accountTags: { env: ['dev'] } },
+};
+
+/** The story's rules and {@link DEV_READERS}: a rule that selects accounts by tag. */
+const taggedRules = (): RuleSet => {
+  const story = storyRules();
+  return {
+    ...story,
+    assignments: [...story.assignments, DEV_READERS],
+    sources: { ...story.sources, [DEV_READERS.id]: 'test.yaml' },
+  };
+};
+
+/**
+ * {@link largerSystem} under {@link taggedRules}, its extra accounts tagged as `envs` says (none
+ * where it says `undefined`), and the rule's grant already in place on every third of them, so
+ * that an account planned without its tags would lose it.
+ */
+const taggedSystem = (envs: readonly (string | undefined)[]) => {
+  const system = largerSystem(envs.length, taggedRules());
+  envs.forEach((env, i) => {
+    const accountId = String(700000000000 + i);
+    if (env !== undefined) system.org.tagAccount(accountId, { env });
+    if (i % 3 === 0)
+      system.org.state.assignments.push({
+        accountId,
+        permissionSetArn: PS.readOnly,
+        principalType: 'GROUP',
+        principalId: GROUP.platform,
+      });
+  });
   return system;
 };
 
@@ -34,11 +75,11 @@ const startAndTakeParts = async (system: ReturnType<typeof runSystem>): Promise<
   return parts;
 };
 
-/** What a single whole read of the organization plans, with no parts and no store. */
-const wholeReadPlan = (system: ReturnType<typeof runSystem>) => {
+/** What a single whole read of the organization, tags and all, plans with `ruleSet`, with no parts and no store. */
+const wholeReadPlan = (system: ReturnType<typeof runSystem>, ruleSet: RuleSet = storyRules()) => {
   const { state } = system.org;
   return planOrganizationRun({
-    ruleSet: storyRules(),
+    ruleSet,
     view: {
       managementAccountId: state.managementAccountId,
       organizationalUnits: state.organizationalUnits,
@@ -235,5 +276,172 @@ describe('read parts of an organization-wide run', () => {
     ];
     expect(listings.map((c) => c.args[0])).toHaveLength(3);
     expect(system.org.callsOf('listUsers')).toHaveLength(1);
+  });
+});
+
+describe("the accounts' tags of an organization-wide run, read in its read parts", () => {
+  /** Every account's `env` tag: dev (the tag rule selects it), prod, or none. */
+  const envs = fc.array(fc.constantFrom('dev', 'prod', undefined), { minLength: 1, maxLength: 120 });
+
+  /** Reads every queued read part, and what they queue in turn, with `budget`; answers each delivery's result. */
+  const readAll = async (system: ReturnType<typeof runSystem>, budget: TimeBudget) => {
+    const results: ReadPartResult[] = [];
+    for (let parts = system.queue.drain().filter(isReadPart); parts.length > 0; ) {
+      for (const part of parts) results.push(await readRunPart(system.readPartDeps, part.run, budget));
+      parts = system.queue.drain().filter(isReadPart);
+    }
+    return results;
+  };
+
+  it('plans a run whose rules select accounts by tag as a single whole read of the tagged organization would, whatever the order and duplicates of its deliveries', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        envs.chain((tags) =>
+          fc.tuple(fc.constant(tags), deliveryOrder(1 + Math.min(tags.length + 4, READ_PARALLELISM))),
+        ),
+        async ([tags, order]) => {
+          // Prepare
+          const system = taggedSystem(tags);
+          const parts = await startAndTakeParts(system);
+
+          // Act
+          const results = await deliver(system, parts, order);
+
+          // Assess
+          const plans = plansOf(results);
+          expect(plans).toHaveLength(1);
+          expect(plans[0]).toEqual(wholeReadPlan(system, taggedRules()));
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('lists the accounts without their tags in the fan-out, and leaves each tag to the part that reads its account', async () => {
+    // Prepare
+    const system = taggedSystem(['dev', 'prod', undefined, 'dev']);
+
+    // Act
+    const parts = await startAndTakeParts(system);
+
+    // Assess
+    expect(system.org.callsOf('listAccountTags')).toEqual([]);
+    expect(system.org.callsOf('listAccounts').map((call) => call.args[0])).toEqual([{ withTags: false }]);
+    expect((await system.store.getRun(RUN_ID))?.read?.accountTags).toBe(true);
+    await deliver(
+      system,
+      parts,
+      parts.map((_, i) => i),
+    );
+    const tagged = system.org.callsOf('listAccountTags').map((call) => call.args[0]);
+    expect([...tagged].sort()).toEqual(system.org.state.accounts.map((a) => a.id).sort());
+  });
+
+  it('reads no tags when no rule selects accounts by tag', async () => {
+    const system = largerSystem(20);
+
+    const parts = await startAndTakeParts(system);
+    await deliver(
+      system,
+      parts,
+      parts.map((_, i) => i),
+    );
+
+    expect(system.org.callsOf('listAccountTags')).toEqual([]);
+    expect((await system.store.getRun(RUN_ID))?.status).toBe('planned');
+  });
+
+  it('fails the part whose tag read fails, plans nothing until that part is read again, and then plans with every tag', async () => {
+    // Prepare: the tag read of one dev account, which holds the tag rule's grant, fails once
+    const system = taggedSystem(['dev', 'dev', 'prod', 'dev', undefined, 'dev']);
+    const failing = '700000000003';
+    system.org.failOn('listAccountTags', new Error('TooManyRequestsException: Rate exceeded'), {
+      times: 1,
+      match: (args) => args[0] === failing,
+    });
+    const parts = await startAndTakeParts(system);
+    const failingPart = parts.find((p) => p.run.read.accountIds?.includes(failing));
+    if (failingPart === undefined) throw new Error('expected a part that reads the failing account');
+    const others = parts.filter((p) => p !== failingPart);
+
+    // Act
+    await expect(readRunPart(system.readPartDeps, failingPart.run, plenty)).rejects.toThrow('Rate exceeded');
+    const read = await deliver(
+      system,
+      others,
+      others.map((_, i) => i),
+    );
+
+    // Assess
+    expect(plansOf(read)).toEqual([]);
+    expect((await system.store.getRun(RUN_ID))?.status).toBe('reading');
+    expect(system.queue.items).toEqual([]);
+    // SQS delivers the failed item again once its visibility timeout has passed.
+    const retried = await readRunPart(system.readPartDeps, failingPart.run, plenty);
+    expect(retried.outcome).toBe('planned');
+    expect(retried.plan).toEqual(wholeReadPlan(system, taggedRules()));
+  });
+
+  it('refuses to plan a run whose rules select by tag from an accounts part saved without tags', async () => {
+    // Prepare: the first accounts part was saved whole, but with no tags
+    const system = taggedSystem(['dev', 'prod', 'dev']);
+    const parts = await startAndTakeParts(system);
+    const first = parts.find((p) => p.run.read.name === 'accounts-0');
+    await system.store.saveState(RUN_ID, 'accounts-0', { read: first?.run.read.accountIds?.length, assignments: [] });
+
+    // Act
+    const delivered = deliver(
+      system,
+      parts,
+      parts.map((_, i) => i),
+    );
+
+    // Assess
+    await expect(delivered).rejects.toThrow('its read accounts-0 has no account tags');
+    expect((await system.store.getRun(RUN_ID))?.status).toBe('reading');
+    expect(system.queue.items).toEqual([]);
+  });
+
+  it('keeps the tags a part read before it ran short of time, and plans with them', async () => {
+    // Prepare
+    const system = taggedSystem(['dev', 'prod', 'dev', undefined, 'dev', 'dev', 'prod', 'dev']);
+    await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin());
+    const short = { remainingMs: () => 0 };
+
+    // Act
+    const results = await readAll(system, short);
+
+    // Assess
+    expect(results.some((r) => r.outcome === 'continued')).toBe(true);
+    const plans = plansOf(results);
+    expect(plans).toHaveLength(1);
+    expect(plans[0]).toEqual(wholeReadPlan(system, taggedRules()));
+    // Each account's tags were read once, continuation or not.
+    const tagged = system.org.callsOf('listAccountTags').map((call) => call.args[0]);
+    expect(new Set(tagged).size).toBe(tagged.length);
+  });
+
+  it('plans an account that left the organization after the fan-out listed it with its tags unread: the tag rule reports it and revokes nothing there', async () => {
+    // Prepare: two accounts hold the tag rule's grant, one untagged (its removal is due) and one
+    // tagged dev, which leaves the organization once the run has started
+    const system = taggedSystem(['prod', 'dev', 'dev', 'dev']);
+    const parts = await startAndTakeParts(system);
+    const [untagged, departed] = ['700000000000', '700000000003'];
+    system.org.removeAccount(departed);
+
+    // Act
+    const results = await deliver(
+      system,
+      parts,
+      parts.map((_, i) => i),
+    );
+
+    // Assess
+    const [plan] = plansOf(results);
+    expect(plan?.errors.filter((e) => e.ruleId === DEV_READERS.id).map((e) => e.message)).toEqual([
+      expect.stringContaining(departed),
+    ]);
+    const revoked = plan?.delete.filter((d) => d.principalId === GROUP.platform && d.permissionSetArn === PS.readOnly);
+    expect(revoked?.map((d) => d.accountId)).toEqual([untagged]);
   });
 });

@@ -41,7 +41,16 @@ export const runSystem = (org: InMemoryOrganization = storyOrganization(), ruleS
     clock,
     managementAccountId: org.state.managementAccountId,
   };
-  const readPartDeps: ReadPartDeps = { identityStore: org, ssoAdmin: org, store, queue, publisher, notifier, clock };
+  const readPartDeps: ReadPartDeps = {
+    organizations: org,
+    identityStore: org,
+    ssoAdmin: org,
+    store,
+    queue,
+    publisher,
+    notifier,
+    clock,
+  };
   const readPart = (item: ReadPartItem, budget: TimeBudget) => readRunPart(readPartDeps, item.run, budget);
   /** A warm worker environment: its rules cache outlives items, as in Lambda. */
   const worker = () => {
