@@ -81,7 +81,7 @@ const CAUSES: Readonly<Record<string, string>> = {
     'listAccounts places every account under its parent (one call per OU), which neither the fan-out nor offboarding needs',
   ListAccounts:
     'a principal scope loads every account (loadScopeView) although offboarding removes every direct assignment wherever it is',
-  ListTagsForResource: 'a run part reads its account’s tags live after the fan-out read them',
+  ListTagsForResource: 'a run part reads its account’s tags live after the run’s read parts read them',
   DescribeAccountAssignmentCreationStatus: 'status polls that found the request still in progress',
   DescribeAccountAssignmentDeletionStatus: 'status polls that found the request still in progress',
   ListAccountAssignments:
