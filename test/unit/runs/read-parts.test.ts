@@ -10,6 +10,7 @@ import {
   accountParts,
   beginOrganizationRun,
   READ_PARALLELISM,
+  type RunFrame,
   readPartNames,
   type TimeBudget,
 } from '../../../shared/domain/runs/run-organization.js';
@@ -400,6 +401,29 @@ describe("the accounts' tags of an organization-wide run, read in its read parts
     await expect(delivered).rejects.toThrow('its read accounts-0 has no account tags');
     expect((await system.store.getRun(RUN_ID))?.status).toBe('reading');
     expect(system.queue.items).toEqual([]);
+  });
+
+  it('plans a run started before the parts read tags with the tags its frame holds, and reads none', async () => {
+    // Prepare: the run as a fan-out that listed the accounts with their tags recorded it
+    const system = taggedSystem(['dev', 'prod', undefined, 'dev']);
+    const parts = await startAndTakeParts(system);
+    const run = await system.store.getRun(RUN_ID);
+    if (run?.read === undefined) throw new Error('expected a run read in parts');
+    await system.store.saveRun({ ...run, read: { accounts: run.read.accounts, parts: run.read.parts } });
+    const frame = (await system.store.loadState(RUN_ID, 'frame')) as RunFrame;
+    const accounts = await system.org.listAccounts({ withTags: true });
+    await system.store.saveState(RUN_ID, 'frame', { ...frame, view: { ...frame.view, accounts } });
+
+    // Act
+    const results = await deliver(
+      system,
+      parts,
+      parts.map((_, i) => i),
+    );
+
+    // Assess
+    expect(plansOf(results)).toEqual([wholeReadPlan(system, taggedRules())]);
+    expect(system.org.callsOf('listAccountTags')).toEqual([]);
   });
 
   it('keeps the tags a part read before it ran short of time, and plans with them', async () => {
