@@ -91,12 +91,12 @@ export interface OrganizationRunResult {
  * (so that every run starting after it plans with it), reads the OU tree and the accounts from
  * Organizations (without their tags, which the accounts parts read alongside the assignments, so
  * that no part waits on a call per account here), saves them with the rule set, records the run
- * as `reading`, and queues its read
- * parts: one for the directory and the accounts dealt into parts ({@link accountParts}), each in a
- * message group of its own, so that the organization lane's workers read them side by side
- * (`readRunPart`). The run id derives from the event id, so a redelivered event resumes its run
- * instead of starting a second one; it queues the parts again in case the first delivery died
- * before it had queued them all (a part already read is not read twice).
+ * as `reading`, and queues its read parts: one for the directory and the accounts dealt into
+ * parts ({@link accountParts}), each in a message group of its own, so that the organization
+ * lane's workers read them side by side (`readRunPart`). The run id derives from the event id, so
+ * a redelivered event resumes its run instead of starting a second one; it queues the parts again
+ * in case the first delivery died before it had queued them all (a part already read is not read
+ * twice).
  *
  * @example
  * await beginOrganizationRun(deps, 'schedule', origin);
@@ -219,7 +219,8 @@ export const finishOrganizationRun = async (
     const part = (await deps.store.loadState(run.runId, name)) as AccountsPartState | undefined;
     if (part === undefined || part.read < ids.length)
       throw new RunNotFoundError(run.runId, `its read ${name} is missing`);
-    // Planned without them, a tag rule would select none of these accounts and revoke what it grants.
+    // The run reads tags in its parts, so its frame has none: a part saved without them (by a
+    // worker that did not read tags) would leave every tag rule unresolved on its accounts.
     if (run.read?.accountTags === true && part.tags === undefined)
       throw new RunNotFoundError(run.runId, `its read ${name} has no account tags`);
     actualAssignments.push(...part.assignments);
