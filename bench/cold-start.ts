@@ -68,7 +68,7 @@ const SHARED = {
 };
 
 /** The variables each function's `loadConfig` requires, as the main stack sets them (dummy values). */
-const FUNCTION_ENVIRONMENT: Readonly<Record<FunctionName, Readonly<Record<string, string>>>> = {
+export const FUNCTION_ENVIRONMENT: Readonly<Record<FunctionName, Readonly<Record<string, string>>>> = {
   intake: {
     WORK_QUEUE_URL: QUEUE_URL,
     RULES_PATH: SHARED.RULES_PATH,
@@ -79,7 +79,6 @@ const FUNCTION_ENVIRONMENT: Readonly<Record<FunctionName, Readonly<Record<string
   },
   fanout: {
     ...SHARED,
-    ...IDENTITY_CENTER,
     WORK_QUEUE_URL: QUEUE_URL,
     AWS_LAMBDA_FUNCTION_NAME: 'idc-lifecycle-fanout',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
@@ -87,6 +86,7 @@ const FUNCTION_ENVIRONMENT: Readonly<Record<FunctionName, Readonly<Record<string
   worker: {
     ...SHARED,
     ...IDENTITY_CENTER,
+    WORK_QUEUE_URL: QUEUE_URL,
     RULES_CACHE_SECONDS: '60',
     MODE: 'enforce',
     AWS_LAMBDA_FUNCTION_NAME: 'idc-lifecycle-worker',

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   benchColdStart,
   type ColdStartResult,
+  FUNCTION_ENVIRONMENT,
   formatColdStartTable,
   GZIP_TARGET_BYTES,
   INIT_TARGET_MS,
   percentile,
 } from '../../../bench/cold-start.js';
+import { loadConfig } from '../../../shared/runtime/config.js';
 
 describe('percentile', () => {
   it.each([
@@ -73,5 +75,12 @@ describe('benchColdStart', () => {
     expect(result?.gzipBytes).toBeGreaterThan(0);
     expect(result?.initMsMedian).toBeGreaterThan(0);
     expect(result?.initMsP90).toBeGreaterThanOrEqual(result?.initMsMedian ?? Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('the environment each bundle is started with', () => {
+  it.each(['intake', 'fanout', 'worker'] as const)("holds every variable the %s's config requires", (name) => {
+    // Act & Assess: a bundle whose config throws at import measures nothing.
+    expect(() => loadConfig(name, FUNCTION_ENVIRONMENT[name])).not.toThrow();
   });
 });
