@@ -28,8 +28,8 @@ export interface ReadPartDeps extends FinishRunDeps {
 /**
  * Time kept in hand before a part takes its next account (or membership listing): the reads in
  * flight must still end, and the part must save what it read and queue its continuation, before
- * Lambda stops the invocation. At the organization lane's 0.75 requests a second, two minutes
- * are 90 calls for the {@link READ_CONCURRENCY} reads in flight: about twenty permission sets
+ * Lambda stops the invocation. At the organization lane's 0.9 requests a second, two minutes
+ * are 108 calls for the {@link READ_CONCURRENCY} reads in flight: over twenty permission sets
  * each. A part that still overruns is redelivered after the visibility timeout and resumes
  * from what it saved last.
  */
