@@ -1,6 +1,6 @@
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { isThrottlingError } from '../../shared/adapters/aws-errors.js';
+import { isTransientError } from '../../shared/adapters/aws-errors.js';
 import {
   createDynamoDbClient,
   createEventBridgeClient,
@@ -268,7 +268,8 @@ export const composeWorker = async (
     readPartDeps,
     clock,
     throttled: {
-      isThrottling: isThrottlingError,
+      // Dropped connections too: like a throttle, they say nothing about the item.
+      isThrottling: isTransientError,
       retryAfter: (record, seconds) => visibility.retryAfter(record, seconds),
       random: Math.random,
     },

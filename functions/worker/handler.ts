@@ -24,7 +24,10 @@ export interface WorkerDeps {
   readonly clock: ClockPort;
   readonly logger: HandlerLogger;
   readonly metrics: MetricsRecorder;
-  /** Brings a record that failed on throttling back within a minute (docs/design.md §8). */
+  /**
+   * Brings a record that failed on throttling, or on another transient error such as a dropped
+   * connection, back within a minute (docs/design.md §8).
+   */
   readonly throttled: {
     readonly isThrottling: (error: Error) => boolean;
     readonly retryAfter: (record: SQSRecord, seconds: number) => Promise<void>;

@@ -1,7 +1,7 @@
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { isThrottlingError } from '../../../shared/adapters/aws-errors.js';
+import { isThrottlingError, isTransientError } from '../../../shared/adapters/aws-errors.js';
 import { queueUrlOf, SqsMessageVisibility } from '../../../shared/adapters/sqs-message-visibility.js';
 
 const named = (name: string, cause?: unknown): Error => Object.assign(new Error(name, { cause }), { name });
@@ -61,5 +61,30 @@ describe('isThrottlingError', () => {
     ['not an object', 'ThrottlingException', false],
   ])('says %s is %s', (_, error, expected) => {
     expect(isThrottlingError(error)).toBe(expected);
+  });
+});
+
+describe('isTransientError', () => {
+  const network = (code: string): Error => Object.assign(new Error('socket hang up'), { code });
+  it.each([
+    ['a throttle', named('ThrottlingException'), true],
+    ['a reset connection (socket hang up)', network('ECONNRESET'), true],
+    ['a connection refused', network('ECONNREFUSED'), true],
+    ["the SDK's request timeout", named('TimeoutError'), true],
+    ['a create whose connection dropped, inside a reconcile failure', named('ReconcileError', network('EPIPE')), true],
+    [
+      'an aggregate of a throttle and a dropped connection',
+      new AggregateError([named('Throttling'), network('ETIMEDOUT')]),
+      true,
+    ],
+    [
+      'an aggregate with one other failure',
+      new AggregateError([network('ECONNRESET'), named('AccessDeniedException')]),
+      false,
+    ],
+    ['an access denial', named('AccessDeniedException'), false],
+    ['a file that is missing', network('ENOENT'), false],
+  ])('says %s is %s', (_, error, expected) => {
+    expect(isTransientError(error)).toBe(expected);
   });
 });
