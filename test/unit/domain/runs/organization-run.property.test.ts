@@ -96,6 +96,23 @@ describe('planOrganizationRun (properties)', () => {
   });
 });
 
+/**
+ * A run planned on `world`, its work items, and the live state when its items run: drifted since
+ * the run read it, some assignments gone (`keep` false) and some of its creates already made.
+ */
+const driftedSinceRun = (world: GeneratedWorld, keep: readonly boolean[]) => {
+  const run = runOf(world).plan;
+  const items = runWorkItems(run, { runId: 'run-1', rulesVersion: 'r-1', origin });
+  const live: GeneratedWorld = {
+    ...world,
+    actualAssignments: [
+      ...world.actualAssignments.filter((_, i) => keep[i % keep.length]),
+      ...run.create.filter((_, i) => !keep[(i + 7) % keep.length]),
+    ],
+  };
+  return { run, items, live, liveRun: runOf(live, true).plan };
+};
+
 describe('restrictToRun (properties)', () => {
   it('never lets a worker revoke, or grant, a change its run did not plan', () => {
     fc.assert(
@@ -103,17 +120,7 @@ describe('restrictToRun (properties)', () => {
         worldArbitrary({ guard: false }),
         fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }),
         (world, keep) => {
-          const run = runOf(world).plan;
-          const items = runWorkItems(run, { runId: 'run-1', rulesVersion: 'r-1', origin });
-          // Live state drifted since the run read it: some assignments are gone, some creates happened.
-          const live: GeneratedWorld = {
-            ...world,
-            actualAssignments: [
-              ...world.actualAssignments.filter((_, i) => keep[i % keep.length]),
-              ...run.create.filter((_, i) => !keep[(i + 7) % keep.length]),
-            ],
-          };
-          const liveRun = runOf(live, true).plan;
+          const { items, live, liveRun } = driftedSinceRun(world, keep);
 
           for (const item of items) {
             if (item.scope.kind !== 'account' || item.run?.planned === undefined) continue;
@@ -162,17 +169,7 @@ describe('plannedPermissionSets (properties)', () => {
         worldArbitrary({ guard: false }),
         fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }),
         (world, keep) => {
-          const run = runOf(world).plan;
-          const items = runWorkItems(run, { runId: 'run-1', rulesVersion: 'r-1', origin });
-          // Live state drifted since the run read it, in every permission set.
-          const live: GeneratedWorld = {
-            ...world,
-            actualAssignments: [
-              ...world.actualAssignments.filter((_, i) => keep[i % keep.length]),
-              ...run.create.filter((_, i) => !keep[(i + 7) % keep.length]),
-            ],
-          };
-          const liveRun = runOf(live, true).plan;
+          const { items, live, liveRun } = driftedSinceRun(world, keep);
 
           for (const item of items) {
             if (item.scope.kind !== 'account' || item.run?.planned === undefined) continue;
