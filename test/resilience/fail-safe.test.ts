@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MetricNames } from '../../shared/runtime/metrics.js';
 import { assignmentLabels, CONVERGED, labels, remainingDrift } from './support/convergence.js';
 import {
@@ -25,7 +25,8 @@ import {
   WORKLOADS_DOCUMENT,
   WORKLOADS_YAML,
 } from './support/fixture.js';
-import { type ResilienceSystem, type SystemOptions, startSystem } from './support/system.js';
+import { convergedSystemPerTest } from './support/per-test.js';
+import type { ResilienceSystem } from './support/system.js';
 import { intendRules, rightWhenMade, scoreEveryScenario } from './support/tally.js';
 
 /**
@@ -36,16 +37,7 @@ import { intendRules, rightWhenMade, scoreEveryScenario } from './support/tally.
  * failures used to depend on the wrong thing.
  */
 
-let system: ResilienceSystem | undefined;
-afterEach(async () => {
-  await system?.close();
-  system = undefined;
-});
-
-const startConverged = async (options: SystemOptions = {}): Promise<ResilienceSystem> => {
-  system = await startSystem({ converged: true, ...options });
-  return system;
-};
+const startConverged = convergedSystemPerTest();
 
 const deletes = (s: ResilienceSystem) => s.writes.filter((w) => w.operation === 'delete');
 const heldBy = (s: ResilienceSystem, principalId: string) =>

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WORKER_READ_ATTEMPTS } from '../../functions/worker/compose.js';
 import { MetricNames } from '../../shared/runtime/metrics.js';
 import { assignmentLabels, CONVERGED, hasAssignment, labels, remainingDrift } from './support/convergence.js';
@@ -11,19 +11,11 @@ import {
   userEvent,
 } from './support/events.js';
 import { ALICE, DEVELOPERS, PLATFORM, PROD_2, PROD_OU, ROOT, UNTOUCHABLE } from './support/fixture.js';
-import { type ResilienceSystem, type SystemOptions, startSystem } from './support/system.js';
+import { convergedSystemPerTest } from './support/per-test.js';
+import type { ResilienceSystem } from './support/system.js';
 import { scoreEveryScenario } from './support/tally.js';
 
-let system: ResilienceSystem | undefined;
-afterEach(async () => {
-  await system?.close();
-  system = undefined;
-});
-
-const startConverged = async (options: SystemOptions = {}): Promise<ResilienceSystem> => {
-  system = await startSystem({ converged: true, ...options });
-  return system;
-};
+const startConverged = convergedSystemPerTest();
 
 const NEW_ACCOUNT = '444400000001';
 

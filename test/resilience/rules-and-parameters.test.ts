@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RulesUnavailableError } from '../../shared/domain/errors.js';
 import { MetricNames } from '../../shared/runtime/metrics.js';
 import { assignmentLabels, CONVERGED, remainingDrift } from './support/convergence.js';
@@ -12,19 +12,11 @@ import {
   WORKLOADS_DOCUMENT,
   WORKLOADS_YAML,
 } from './support/fixture.js';
-import { type ResilienceSystem, type SystemOptions, startSystem } from './support/system.js';
+import { convergedSystemPerTest } from './support/per-test.js';
+import type { ResilienceSystem } from './support/system.js';
 import { intendRules, scoreEveryScenario } from './support/tally.js';
 
-let system: ResilienceSystem | undefined;
-afterEach(async () => {
-  await system?.close();
-  system = undefined;
-});
-
-const startConverged = async (options: SystemOptions = {}): Promise<ResilienceSystem> => {
-  system = await startSystem({ converged: true, ...options });
-  return system;
-};
+const startConverged = convergedSystemPerTest();
 
 const NEW_ACCOUNT = '444400000001';
 

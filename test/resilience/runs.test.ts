@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CONVERGED, remainingDrift } from './support/convergence.js';
 import { moveAccount, parameterChange, scheduledSweep } from './support/events.js';
 import {
@@ -17,18 +17,9 @@ import {
   WORKLOADS_DOCUMENT,
   WORKLOADS_YAML,
 } from './support/fixture.js';
-import { type ResilienceSystem, type SystemOptions, startSystem } from './support/system.js';
+import { convergedSystemPerTest } from './support/per-test.js';
 
-let system: ResilienceSystem | undefined;
-afterEach(async () => {
-  await system?.close();
-  system = undefined;
-});
-
-const startConverged = async (options: SystemOptions = {}): Promise<ResilienceSystem> => {
-  system = await startSystem({ converged: true, ...options });
-  return system;
-};
+const startConverged = convergedSystemPerTest();
 
 /** The seed, with carol holding an unmanaged assignment and a group membership as well. */
 const carolWithMoreAccess = () => {

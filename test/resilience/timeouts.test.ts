@@ -1,9 +1,10 @@
 import type { SQSRecord } from 'aws-lambda';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assignmentLabels, CONVERGED, duplicateKeys, labels, remainingDrift } from './support/convergence.js';
 import { disableUser, moveAccount, scheduledSweep } from './support/events.js';
 import { ALICE, PROD_OU, ROOT } from './support/fixture.js';
-import { type ResilienceSystem, type SystemOptions, startSystem } from './support/system.js';
+import { convergedSystemPerTest } from './support/per-test.js';
+import type { ResilienceSystem } from './support/system.js';
 import { scoreEveryScenario } from './support/tally.js';
 
 /**
@@ -13,16 +14,7 @@ import { scoreEveryScenario } from './support/tally.js';
  * that what comes back finishes the job, once, and revokes nothing it should not.
  */
 
-let system: ResilienceSystem | undefined;
-afterEach(async () => {
-  await system?.close();
-  system = undefined;
-});
-
-const startConverged = async (options: SystemOptions = {}): Promise<ResilienceSystem> => {
-  system = await startSystem({ converged: true, ...options });
-  return system;
-};
+const startConverged = convergedSystemPerTest();
 
 const heldBy = (s: ResilienceSystem, principalId: string) =>
   labels(s.snapshot().assignments.filter((a) => a.principalId === principalId));
