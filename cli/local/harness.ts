@@ -12,7 +12,7 @@ import type { ClockPort, LifecycleEvent, RulesRejection } from '../../shared/dom
 import type { ReconcileOutcome } from '../../shared/domain/reconcile/outcome.js';
 import { ReconcileError } from '../../shared/domain/reconcile/reconcile-error.js';
 import { reconcileScope } from '../../shared/domain/reconcile/reconcile-scope.js';
-import { readRunPart } from '../../shared/domain/runs/read-part.js';
+import { grantsBeforeFailure, type PartGrant, readRunPart } from '../../shared/domain/runs/read-part.js';
 import { beginOrganizationRun } from '../../shared/domain/runs/run-organization.js';
 import { messageGroupId, scopeKey, type WorkItem } from '../../shared/domain/scope.js';
 import type { Snapshot } from '../../shared/domain/snapshot.js';
@@ -341,6 +341,8 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
       counters.reconciles++;
       const events: LifecycleEvent[] = [];
       environment.target.events = events;
+      // The grants a read part applies as it reads are changes this item made, whether the part ends well or not.
+      const grantOutcomes: ReconcileOutcome[] = [];
       try {
         const read = item.run?.read;
         if (item.run !== undefined && read !== undefined) {
@@ -348,6 +350,8 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
           // run, and its plan's holds are the run's.
           const part = await readRunPart(environment.worker.readPartDeps(), { ...item.run, read }, NO_DEADLINE);
           if (part.plan !== undefined) runPlans.push(part.plan);
+          // The grants the part applied as it read are changes this item made.
+          grantOutcomes.push(...outcomesOf(part.grants));
           outcome = undefined;
         } else {
           // The ports the composed handler reconciles with; the handler itself only logs outcomes.
@@ -359,8 +363,10 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
         error = caught;
         // A failed reconcile still carried out what it could; its outcome says what.
         outcome = caught instanceof ReconcileError ? caught.outcome : undefined;
+        grantOutcomes.push(...outcomesOf(grantsBeforeFailure(caught)));
       }
       published.push(...events);
+      for (const granted of grantOutcomes) made.push(changesOf(granted, events));
       if (outcome !== undefined) made.push(changesOf(outcome, events));
       if (error === undefined) break;
     }
@@ -552,6 +558,9 @@ export const createLocalSystem = async (options: LocalSystemOptions): Promise<Lo
 
 /** The local harness has no Lambda deadline: each read part of an organization-wide run reads in one go. */
 const NO_DEADLINE = { remainingMs: () => Number.POSITIVE_INFINITY };
+
+const outcomesOf = (grants: readonly PartGrant[]): ReconcileOutcome[] =>
+  grants.flatMap((g) => (g.outcome === undefined ? [] : [g.outcome]));
 
 /** The changes the reconciles made, with the holds and rule errors of the runs that planned them. */
 const withRunHolds = (changes: Plan, runPlans: readonly Plan[]): Plan => {

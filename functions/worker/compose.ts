@@ -28,6 +28,7 @@ import type { ReconcileDeps } from '../../shared/domain/reconcile/reconcile-scop
 import { RulesCache } from '../../shared/domain/reconcile/rules-cache.js';
 import { loadRuleSet, parseRulesDocument } from '../../shared/domain/rules/load.js';
 import type { ReadPartDeps } from '../../shared/domain/runs/read-part.js';
+import { type RunPartDeps, reconcileRunPart } from '../../shared/domain/runs/reconcile-run-part.js';
 import { cachedRunDirectories, loadRunDirectory } from '../../shared/domain/runs/run-directory.js';
 import {
   type Connection,
@@ -260,6 +261,12 @@ export const composeWorker = async (
     publisher,
     notifier,
     clock,
+    // An accounts part applies its accounts' grants as this environment applies a run's item.
+    grant: (item, assignments) =>
+      reconcileRunPart(reconcileDeps() as RunPartDeps, item, item.run.planned, {
+        assignments,
+        ...(config.mode === 'report' ? { modeOverride: 'report' } : {}),
+      }),
   });
 
   const visibility = new SqsMessageVisibility(clients.sqs);

@@ -10,7 +10,12 @@ import { parseWorkItem } from '../../shared/domain/reconcile/parse-work-item.js'
 import { ReconcileError } from '../../shared/domain/reconcile/reconcile-error.js';
 import { type ReconcileDeps, reconcileScope } from '../../shared/domain/reconcile/reconcile-scope.js';
 import { throttledRetrySeconds } from '../../shared/domain/reconcile/throttled-retry.js';
-import { type ReadPartDeps, readRunPart } from '../../shared/domain/runs/read-part.js';
+import {
+  grantsBeforeFailure,
+  type PartGrant,
+  type ReadPartDeps,
+  readRunPart,
+} from '../../shared/domain/runs/read-part.js';
 import { scopeKey } from '../../shared/domain/scope.js';
 import type { HandlerLogger } from '../../shared/runtime/logger.js';
 import { MetricNames, type MetricsRecorder, recordOutcome } from '../../shared/runtime/metrics.js';
@@ -59,6 +64,26 @@ export const makeHandler = (deps: WorkerDeps) => async (event: SQSEvent, context
       }
     }
   };
+  // The grants a read part applied as it read are reconciles of their own: counted and logged as
+  // such. One that failed leaves its grants to the run's plan, which queues them as an item.
+  const recordGrants = (grants: readonly PartGrant[]): void => {
+    for (const grant of grants) {
+      if (grant.outcome !== undefined) recordOutcome(deps.metrics, grant.outcome);
+      if (grant.error === undefined) {
+        deps.logger.info('Scope reconciled', {
+          scope: `account:${grant.accountId}`,
+          status: grant.outcome?.status,
+          ...grant.outcome?.applied,
+        });
+      } else {
+        deps.metrics.addMetric(MetricNames.reconcileFailures, 'Count', 1);
+        deps.logger.error('Grants while reading failed; the run plan queues them', {
+          scope: `account:${grant.accountId}`,
+          error: grant.error,
+        });
+      }
+    }
+  };
   const reconcileRecord = async (record: SQSRecord): Promise<void> => {
     const started = deps.clock.now();
     try {
@@ -67,7 +92,8 @@ export const makeHandler = (deps: WorkerDeps) => async (event: SQSEvent, context
       const read = item.run?.read;
       if (item.run !== undefined && read !== undefined) {
         const budget = { remainingMs: () => context.getRemainingTimeInMillis() };
-        const { outcome, run } = await readRunPart(deps.readPartDeps(), { ...item.run, read }, budget);
+        const { outcome, run, grants } = await readRunPart(deps.readPartDeps(), { ...item.run, read }, budget);
+        recordGrants(grants);
         deps.logger.info('Run part read', { part: read.name, outcome, status: run.status, ...run.counts });
         return;
       }
@@ -85,6 +111,7 @@ export const makeHandler = (deps: WorkerDeps) => async (event: SQSEvent, context
       assertIsError(error);
       deps.metrics.addMetric(MetricNames.reconcileFailures, 'Count', 1);
       if (error instanceof ReconcileError) recordOutcome(deps.metrics, error.outcome);
+      recordGrants(grantsBeforeFailure(error));
       if (deps.throttled.isThrottling(error)) throttledGroups.add(record.attributes.MessageGroupId ?? '');
       deps.logger.error('Reconcile failed', { messageId: record.messageId, error });
       throw error;

@@ -1,18 +1,32 @@
-import type { Group, GroupMembership, OrganizationalUnit, PermissionSet, User } from '../model.js';
-import type { Plan } from '../plan-types.js';
+import { assertIsError } from '../errors.js';
+import {
+  type AccountAssignment,
+  assignmentKey,
+  type Group,
+  type GroupMembership,
+  type OrganizationalUnit,
+  type PermissionSet,
+  type User,
+} from '../model.js';
+import type { Plan, PlannedCreate } from '../plan-types.js';
 import type { IdentityStorePort, OrganizationsPort, SsoAdminPort } from '../ports.js';
+import type { ReconcileOutcome } from '../reconcile/outcome.js';
+import { ReconcileError } from '../reconcile/reconcile-error.js';
 import { ruleNeeds } from '../reconcile/rule-needs.js';
-import type { WorkItemOrigin } from '../scope.js';
-import type { ReadPart, RunContext, RunRecord } from './run.js';
+import type { WorkItem, WorkItemOrigin } from '../scope.js';
+import { planOrganizationRun } from './organization-run.js';
+import { type PlannedPart, partAssignmentKey, type ReadPart, type RunContext, type RunRecord } from './run.js';
 import { DIRECTORY_STATE, type RunDirectory } from './run-directory.js';
 import {
   type AccountsPartState,
   type FinishRunDeps,
   finishOrganizationRun,
   loadFrame,
+  type RunFrame,
   RunNotFoundError,
   readPartNames,
   type TimeBudget,
+  withTagsRead,
 } from './run-organization.js';
 
 /** The worker's ports for a read part: the Identity Center reads, the accounts' tags, and what finishing the run takes. */
@@ -23,7 +37,35 @@ export interface ReadPartDeps extends FinishRunDeps {
     'listUsers' | 'listGroups' | 'listGroupMemberships' | 'listGroupMembershipsForMember'
   >;
   readonly ssoAdmin: Pick<SsoAdminPort, 'listPermissionSets' | 'listAccountAssignments'>;
+  /**
+   * Applies the grants an accounts part planned for one account it has just read, as the worker
+   * applies a run's item for that account, with the assignments the part read in place of a
+   * second listing (docs/design.md §1.3). Without it, an accounts part only reads, and every grant
+   * waits for the run's plan.
+   */
+  readonly grant?: GrantWhileReading;
 }
+
+/** How a read part applies an account's grants: the run item it would otherwise queue, and the account's assignments as the part read them. */
+export type GrantWhileReading = (
+  item: WorkItem & { readonly run: RunContext & { readonly planned: PlannedPart } },
+  assignments: readonly AccountAssignment[],
+) => Promise<ReconcileOutcome>;
+
+/** One account's grants applied while its part was read: what was done, or why it failed (its grants then go with the run's plan). */
+export interface PartGrant {
+  readonly accountId: string;
+  /** Set when the grants were applied, and when they failed part-way (what was applied before). */
+  readonly outcome?: ReconcileOutcome;
+  readonly error?: Error;
+}
+
+/**
+ * How often, at most, an accounts part looks in the run store for the run's directory while it
+ * reads before it: the directory part is one listing of users and groups and a few of memberships,
+ * so it is usually saved within the first minute of a run.
+ */
+export const DIRECTORY_CHECK_MS = 5_000;
 
 /**
  * Time kept in hand before a part takes its next account (or membership listing): the reads in
@@ -55,6 +97,8 @@ export interface ReadPartResult {
   readonly run: RunRecord;
   /** Set when this part planned the run. */
   readonly plan?: Plan;
+  /** The grants this delivery applied while it read (an accounts part of a run that is not in report mode). */
+  readonly grants: readonly PartGrant[];
 }
 
 /**
@@ -86,59 +130,213 @@ export const readRunPart = async (
   const { runId, read: part } = context;
   const run = await deps.store.getRun(runId);
   if (run === undefined) throw new RunNotFoundError(runId);
-  if (run.status !== 'reading') return { outcome: 'skipped', run };
+  if (run.status !== 'reading') return { outcome: 'skipped', run, grants: [] };
   if (run.read === undefined) throw new RunNotFoundError(runId, 'it was not read in parts');
 
-  const whole =
+  const { whole, grants } =
     part.name === DIRECTORY_STATE
-      ? await readDirectoryPart(deps, run, part, budget)
+      ? { whole: await readDirectoryPart(deps, run, part, budget), grants: [] }
       : await readAccountsPart(deps, run, part, budget);
-  if (!whole) return { outcome: 'continued', run };
+  if (!whole) return { outcome: 'continued', run, grants };
 
   const before = await deps.store.markPartRead(runId, part.name);
   const done = new Set([...before, part.name]);
-  if (!readPartNames(run.read.accounts).every((name) => done.has(name))) return { outcome: 'read', run };
+  if (!readPartNames(run.read.accounts).every((name) => done.has(name))) return { outcome: 'read', run, grants };
   if (before.includes(part.name)) {
     // The set was complete before this mark: its planner either finished or died.
     const latest = await deps.store.getRun(runId);
     if (latest === undefined) throw new RunNotFoundError(runId);
-    if (latest.status !== 'reading') return { outcome: 'skipped', run: latest };
+    if (latest.status !== 'reading') return { outcome: 'skipped', run: latest, grants };
   }
   const finished = await finishOrganizationRun(deps, run);
-  return { outcome: 'planned', ...finished };
+  return { outcome: 'planned', ...finished, grants };
 };
 
-/** Reads the part's accounts from where its saved state left off; `true` once all are read and saved. */
+const applied = new WeakMap<Error, readonly PartGrant[]>();
+
+/**
+ * The grants a read part applied before it failed with `error` (none for any other error): they
+ * were made, and a caller that reports a part's changes reports them too.
+ */
+export const grantsBeforeFailure = (error: Error): readonly PartGrant[] => applied.get(error) ?? [];
+
+/** One account as its part read it. */
+interface ReadAccount {
+  readonly id: string;
+  readonly assignments: readonly AccountAssignment[];
+  readonly tags: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * Reads the part's accounts from where its saved state left off, and applies their grants as it
+ * goes once the run's directory is read (docs/design.md §1.3, "Grants while reading"). `whole`
+ * once all are read and saved.
+ */
 const readAccountsPart = async (
   deps: ReadPartDeps,
   run: RunRecord,
   part: ReadPart,
   budget: TimeBudget,
-): Promise<boolean> => {
+): Promise<{ readonly whole: boolean; readonly grants: readonly PartGrant[] }> => {
   const accountIds = part.accountIds ?? [];
   const saved = (await deps.store.loadState(run.runId, part.name)) as AccountsPartState | undefined;
-  if (saved !== undefined && saved.read >= accountIds.length) return true;
+  if (saved !== undefined && saved.read >= accountIds.length) return { whole: true, grants: [] };
   const already = saved?.read ?? 0;
   const withTags = run.read?.accountTags === true;
-  const read = await readWhileTime(accountIds.slice(already), budget, async (id) => {
-    const [assignments, tags] = await Promise.all([
-      deps.ssoAdmin.listAccountAssignments(id),
-      withTags ? deps.organizations.listAccountTags(id) : undefined,
-    ]);
-    return { id, assignments, tags };
-  });
+  const granter =
+    deps.grant !== undefined && run.mode !== 'report' ? new PartGranter(deps, deps.grant, run) : undefined;
+  let read: ReadAccount[];
+  try {
+    read = await readWhileTime(
+      accountIds.slice(already),
+      budget,
+      async (id): Promise<ReadAccount> => {
+        const [assignments, tags] = await Promise.all([
+          deps.ssoAdmin.listAccountAssignments(id),
+          withTags ? deps.organizations.listAccountTags(id) : undefined,
+        ]);
+        return { id, assignments, tags };
+      },
+      granter,
+    );
+  } catch (error) {
+    // The part fails and is read again; what its grants did so far still happened.
+    if (granter !== undefined && granter.grants.length > 0 && error instanceof Error)
+      applied.set(error, granter.grants);
+    throw error;
+  }
   const tags: Record<string, Readonly<Record<string, string>>> = { ...saved?.tags };
   for (const account of read) if (account.tags !== undefined) tags[account.id] = account.tags;
+  const granted = [...(saved?.granted ?? []), ...(granter?.granted ?? [])];
   const state: AccountsPartState = {
     read: already + read.length,
     assignments: [...(saved?.assignments ?? []), ...read.flatMap((account) => account.assignments)],
     ...(withTags ? { tags } : {}),
+    ...(granted.length > 0 ? { granted } : {}),
   };
   await deps.store.saveState(run.runId, part.name, state);
-  if (state.read >= accountIds.length) return true;
+  const grants = granter?.grants ?? [];
+  if (state.read >= accountIds.length) return { whole: true, grants };
   await continuePart(deps, run, { ...part, from: state.read });
-  return false;
+  return { whole: false, grants };
 };
+
+/**
+ * Applies the grants of the accounts an accounts part reads, while it reads (docs/design.md §1.3).
+ * Whether a run creates an assignment on an account rests on the rules, the directory, that
+ * account and whether the assignment is there, never on another account; the run's guard never
+ * holds a grant, and a rejected rules document holds revocations only. So once the run's
+ * directory is saved, the part plans each account it has read as the run's plan will, and applies
+ * that account's creates through {@link ReadPartDeps.grant}, just as the worker applies the run's
+ * item for it: the account's OU and the users granted to are checked live, and the assignments
+ * are the ones the part has just read. Revocations, offboarding and memberships wait for the run's
+ * plan. The part saves the keys of the grants it applied, and the run's plan leaves them out of
+ * its items; grants that failed are not saved, so they go with the plan and are retried as any
+ * item is. Only the accounts read by this delivery are granted here: those a cut-off delivery read
+ * before go with the plan, re-read by their items.
+ */
+class PartGranter {
+  /** `<accountId>|<permissionSetArn>|<principalType>|<principalId>` of every grant applied. */
+  readonly granted: string[] = [];
+  readonly grants: PartGrant[] = [];
+  /** Accounts read and waiting for their grants, in the order they were read. */
+  private readonly waiting: ReadAccount[] = [];
+  private readonly creates = new Map<string, readonly PlannedCreate[]>();
+  private directory: RunDirectory | undefined;
+  private frame: RunFrame | undefined;
+  private checkedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly deps: ReadPartDeps,
+    private readonly grant: GrantWhileReading,
+    private readonly run: RunRecord,
+  ) {}
+
+  /** An account the part has read. */
+  read(account: ReadAccount): void {
+    this.waiting.push(account);
+  }
+
+  /**
+   * The next account whose grants are due, or `undefined` when none is (nothing waits, or the
+   * directory is not read yet; `force` looks for it in the store whatever the time since last).
+   */
+  async next(force = false): Promise<ReadAccount | undefined> {
+    if (this.waiting.length === 0) return undefined;
+    if (this.directory === undefined) {
+      const now = this.deps.clock.now();
+      if (!force && now - this.checkedAt < DIRECTORY_CHECK_MS) return undefined;
+      this.checkedAt = now;
+      const [directory, frame] = await Promise.all([
+        this.deps.store.loadState(this.run.runId, DIRECTORY_STATE) as Promise<RunDirectory | undefined>,
+        this.frame ?? loadFrame(this.deps.store, this.run.runId),
+      ]);
+      this.frame = frame;
+      if (directory === undefined) return undefined;
+      this.directory = directory;
+    }
+    return this.waiting.shift();
+  }
+
+  /** Plans the account's creates (with every other account waiting, in one pass) and applies them. */
+  async apply(account: ReadAccount): Promise<void> {
+    const creates = this.plannedCreates(account);
+    if (creates.length === 0) return;
+    const item = {
+      scope: { kind: 'account', accountId: account.id },
+      origin: this.run.origin,
+      run: {
+        runId: this.run.runId,
+        rulesVersion: this.run.rulesVersion,
+        planned: { create: creates.map(partAssignmentKey) },
+      },
+    } as const;
+    try {
+      const outcome = await this.grant(item, account.assignments);
+      this.grants.push({ accountId: account.id, outcome });
+      this.granted.push(...creates.map(assignmentKey));
+    } catch (error) {
+      // Not this part's failure: the grants go with the run's plan, and their item is retried.
+      assertIsError(error);
+      this.grants.push({
+        accountId: account.id,
+        error,
+        ...(error instanceof ReconcileError ? { outcome: error.outcome } : {}),
+      });
+    }
+  }
+
+  private plannedCreates(account: ReadAccount): readonly PlannedCreate[] {
+    const known = this.creates.get(account.id);
+    if (known !== undefined) return known;
+    const { frame, directory } = this;
+    if (frame === undefined || directory === undefined) return [];
+    const batch = [account, ...this.waiting];
+    const ids = new Set(batch.map((a) => a.id));
+    const tags = new Map<string, Readonly<Record<string, string>>>();
+    for (const a of batch) if (a.tags !== undefined) tags.set(a.id, a.tags);
+    const { plan } = planOrganizationRun({
+      ruleSet: frame.ruleSet,
+      view: {
+        ...frame.view,
+        accounts: withTagsRead(
+          frame.view.accounts.filter((a) => ids.has(a.id)),
+          tags,
+        ),
+        ...directory,
+      },
+      actualAssignments: batch.flatMap((a) => a.assignments),
+      actualMemberships: directory.groupMemberships,
+      now: this.deps.clock.now(),
+    });
+    const byAccount = new Map<string, PlannedCreate[]>(batch.map((a) => [a.id, []]));
+    for (const c of plan.create) byAccount.get(c.accountId)?.push(c);
+    for (const [id, creates] of byAccount) this.creates.set(id, creates);
+    const mine = this.creates.get(account.id) ?? [];
+    this.creates.delete(account.id);
+    return mine;
+  }
+}
 
 /** Whom the directory part lists memberships of. */
 interface MembershipTarget {
@@ -231,20 +429,32 @@ const continuePart = async (deps: ReadPartDeps, run: RunRecord, read: ReadPart):
 
 /**
  * Reads `items` in order, {@link READ_CONCURRENCY} at a time, and stops taking new ones once the
- * budget runs low; the first is always taken, so that every invocation makes progress. Answers
- * the results of a prefix of `items`: every read that was started ends before it returns, and a
- * failed read stops the others from starting and is thrown once they have ended.
+ * budget runs low; the first is always taken, so that every invocation makes progress. With a
+ * granter, each lane applies the grants of an account already read before it reads the next one,
+ * so that the part's reads and its writes share the environment's request rate and the reads run
+ * no further ahead than the writes allow; once all are read, the lanes finish the grants still
+ * due. Answers the results of a prefix of `items`: every read that was started ends before it
+ * returns, and a failed read stops the others from starting and is thrown once they have ended.
  */
 const readWhileTime = async <T, R>(
   items: readonly T[],
   budget: TimeBudget,
   read: (item: T) => Promise<R>,
+  granter?: { read(result: R): void; next(force?: boolean): Promise<R | undefined>; apply(result: R): Promise<void> },
 ): Promise<R[]> => {
   const results: R[] = [];
   let next = 0;
   let failed = false;
+  const inTime = (): boolean => budget.remainingMs() >= CHUNK_RESERVE_MS;
   const lane = async (): Promise<void> => {
-    while (!failed && next < items.length && (next === 0 || budget.remainingMs() >= CHUNK_RESERVE_MS)) {
+    while (!failed) {
+      const due = await granter?.next(next >= items.length);
+      if (due === undefined && next >= items.length) return;
+      if (next > 0 && !inTime()) return;
+      if (due !== undefined) {
+        await granter?.apply(due);
+        continue;
+      }
       const index = next++;
       try {
         results[index] = await read(items[index] as T);
@@ -252,6 +462,7 @@ const readWhileTime = async <T, R>(
         failed = true;
         throw error;
       }
+      granter?.read(results[index] as R);
     }
   };
   const lanes = await Promise.allSettled(

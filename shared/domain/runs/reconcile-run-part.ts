@@ -57,7 +57,14 @@ export const reconcileRunPart = async (
   deps: RunPartDeps,
   item: WorkItem,
   planned: PlannedPart,
-  options: { readonly modeOverride?: 'report' } = {},
+  options: {
+    readonly modeOverride?: 'report';
+    /**
+     * The account's assignments as a read part has just read them (docs/design.md §1.3, grants
+     * while reading): they stand in for the item's own listing.
+     */
+    readonly assignments?: readonly AccountAssignment[];
+  } = {},
 ): Promise<ReconcileOutcome> => {
   const { scope } = item;
   const run = item.run;
@@ -89,7 +96,8 @@ export const reconcileRunPart = async (
       directory === undefined
         ? loadScopeView(deps, { ruleSet, scope })
         : accountView(deps, ruleSet, directory, accountId),
-      deps.ssoAdmin.listAccountAssignments(accountId, { permissionSetArns: plannedPermissionSets(planned) }),
+      options.assignments ??
+        deps.ssoAdmin.listAccountAssignments(accountId, { permissionSetArns: plannedPermissionSets(planned) }),
     ]);
     const input = {
       ruleSet,

@@ -1,5 +1,5 @@
 import { holdRevocations } from '../hold-revocations.js';
-import type { AccountAssignment, OrganizationView } from '../model.js';
+import { type AccountAssignment, assignmentKey, type OrganizationView } from '../model.js';
 import type { Plan } from '../plan-types.js';
 import type {
   ClockPort,
@@ -78,6 +78,11 @@ export interface AccountsPartState {
    * which holds what tag rules would do there rather than reading it as untagged.
    */
   readonly tags?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * The grants the part applied while it read (`<accountId>|<permissionSetArn>|<principalType>|<principalId>`,
+   * docs/design.md §1.3): the run's plan does not queue them again.
+   */
+  readonly granted?: readonly string[];
 }
 
 export interface OrganizationRunResult {
@@ -214,6 +219,7 @@ export const finishOrganizationRun = async (
   if (directory === undefined) throw new RunNotFoundError(run.runId, 'its directory read is missing');
   const actualAssignments: AccountAssignment[] = [];
   const tags = new Map<string, Readonly<Record<string, string>>>();
+  const granted = new Set<string>();
   for (const [index, ids] of accountParts(frame.accountIds).entries()) {
     const name = accountsPartName(index);
     const part = (await deps.store.loadState(run.runId, name)) as AccountsPartState | undefined;
@@ -224,16 +230,13 @@ export const finishOrganizationRun = async (
     if (run.read?.accountTags === true && part.tags === undefined)
       throw new RunNotFoundError(run.runId, `its read ${name} has no account tags`);
     actualAssignments.push(...part.assignments);
+    for (const key of part.granted ?? []) granted.add(key);
     for (const id of ids) {
       const read = part.tags !== undefined && Object.hasOwn(part.tags, id) ? part.tags[id] : undefined;
       if (read !== undefined) tags.set(id, read);
     }
   }
-  const accounts = frame.view.accounts.map((account) => {
-    const read = tags.get(account.id);
-    return read === undefined ? account : { ...account, tags: { ...read } };
-  });
-  const view: OrganizationView = { ...frame.view, accounts, ...directory };
+  const view: OrganizationView = { ...frame.view, accounts: withTagsRead(frame.view.accounts, tags), ...directory };
 
   const planned = planOrganizationRun({
     ruleSet: frame.ruleSet,
@@ -254,9 +257,14 @@ export const finishOrganizationRun = async (
           `revocations held until the rules are valid again: rejected rules document(s) ${rejected.join(', ')}`,
         );
   const report = run.mode === 'report';
+  // The plan, its counts and its digest are the whole run's; the grants its parts applied while
+  // reading are not queued a second time.
   const items = report
     ? []
-    : runWorkItems(plan, { runId: run.runId, rulesVersion: run.rulesVersion, origin: run.origin });
+    : runWorkItems(
+        { ...plan, create: plan.create.filter((c) => !granted.has(assignmentKey(c))) },
+        { runId: run.runId, rulesVersion: run.rulesVersion, origin: run.origin },
+      );
   if (items.length > 0) await deps.queue.enqueue(items);
   const guardTripped = plan.blocked.some((block) => block.reason.startsWith(GUARD_REASON));
   const record: RunRecord = {
@@ -276,6 +284,16 @@ export const finishOrganizationRun = async (
   await sendRunDigest(deps.notifier, record, plan);
   return { run: record, plan };
 };
+
+/** The accounts with the tags their parts read; an account with none read keeps what the frame holds. */
+export const withTagsRead = (
+  accounts: OrganizationView['accounts'],
+  tags: ReadonlyMap<string, Readonly<Record<string, string>>>,
+): OrganizationView['accounts'] =>
+  accounts.map((account) => {
+    const read = tags.get(account.id);
+    return read === undefined ? account : { ...account, tags: { ...read } };
+  });
 
 /** What {@link checkRevocationGuard} reasons start with: only these holds wait for an approval. */
 export const GUARD_REASON = 'revocation guard:';
