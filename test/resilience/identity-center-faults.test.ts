@@ -74,7 +74,7 @@ scoreEveryScenario();
 describe('resilience: Identity Center faults', () => {
   it('converges when a random storm of throttles, conflicts and 5xx errors hits every call', async () => {
     // Prepare
-    const s = await start({ emulator: { faults: { rate: 0.15, seed: 20260602 } } });
+    const s = await start({ emulator: { faults: { rate: 0.2, seed: 20260602 } } });
 
     // Act
     const sweep = await s.invoke('fanout', scheduledSweep('sweep-storm'));

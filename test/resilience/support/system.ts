@@ -19,6 +19,7 @@ import { composeWorker, createWorkerClients } from '../../../functions/worker/co
 import { IDC_OUTSTANDING_CREATES_QUOTA, WORKER_MAX_CONCURRENCY } from '../../../infra/stacks/main-stack.js';
 import { realSleep, type Sleep } from '../../../shared/adapters/backoff.js';
 import type { AccountAssignment } from '../../../shared/domain/model.js';
+import { DIRECTORY_STATE } from '../../../shared/domain/runs/run-directory.js';
 import type { Snapshot } from '../../../shared/domain/snapshot.js';
 import { loadConfig } from '../../../shared/runtime/config.js';
 import { RecordingLogger, RecordingMetrics, RecordingPublisher } from '../../support/fakes/index.js';
@@ -121,8 +122,10 @@ export interface ResilienceSystem {
   /**
    * Hands the read parts of organization-wide runs at the head of the queue to a worker until
    * none is left there, so that the runs the fan-out started are planned and their work queued.
+   * With `directoryLast`, the directory part is read after the accounts parts, which then apply no
+   * grant as they read: every change of the run goes in its items.
    */
-  readRunParts(worker?: WorkerInstance): Promise<Delivery[]>;
+  readRunParts(worker?: WorkerInstance, order?: { readonly directoryLast?: boolean }): Promise<Delivery[]>;
   /**
    * Delivers until the queue is empty: every message handled, or moved to the DLQ. Several
    * workers poll at once, as Lambda scales out over the message groups. A batch with failures
@@ -362,8 +365,17 @@ export const startSystem = async (options: SystemOptions = {}): Promise<Resilien
     },
     startWorker,
     deliver,
-    readRunParts: async (target = worker) => {
+    readRunParts: async (target = worker, { directoryLast = false } = {}) => {
       const deliveries: Delivery[] = [];
+      if (directoryLast) {
+        // As when the directory part is slow: the accounts parts find no directory and grant
+        // nothing while they read, so that the run's grants go in its items.
+        const count = leadingReadParts(queue);
+        const head = queue.messages.slice(0, count);
+        const directory = head.filter((m) => m.groupId.endsWith(`:${DIRECTORY_STATE}`));
+        const accounts = head.filter((m) => !directory.includes(m));
+        queue.messages.splice(0, count, ...accounts, ...directory);
+      }
       for (;;) {
         const head = leadingReadParts(queue);
         if (head === 0) return deliveries;

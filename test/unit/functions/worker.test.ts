@@ -2,6 +2,10 @@ import type { Context, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { makeHandler } from '../../../functions/worker/handler.js';
 import { AssignmentOperationError } from '../../../shared/domain/errors.js';
+import { RulesCache } from '../../../shared/domain/reconcile/rules-cache.js';
+import type { GrantWhileReading } from '../../../shared/domain/runs/read-part.js';
+import { reconcileRunPart } from '../../../shared/domain/runs/reconcile-run-part.js';
+import { cachedRunDirectories, loadRunDirectory } from '../../../shared/domain/runs/run-directory.js';
 import { beginOrganizationRun } from '../../../shared/domain/runs/run-organization.js';
 import { messageGroupId, type Scope, scopeKey } from '../../../shared/domain/scope.js';
 import { InMemoryQueue, InMemoryRunStore, RecordingLogger, RecordingMetrics } from '../../support/fakes/index.js';
@@ -47,14 +51,31 @@ const account = (accountId: string): Scope => ({ kind: 'account', accountId });
 
 const throttle = (): Error => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
 
-const setup = (modeOverride?: 'report', visibilityFails = false) => {
+const setup = (modeOverride?: 'report', visibilityFails = false, grantWhileReading = false) => {
   const s = story();
   const metrics = new RecordingMetrics();
   const logger = new RecordingLogger();
   const retried: { messageId: string; seconds: number }[] = [];
   const store = new InMemoryRunStore();
   const queue = new InMemoryQueue();
-  const readPartDeps = () => ({ ...s.deps, organizations: s.org, identityStore: s.org, ssoAdmin: s.org, store, queue });
+  // As composed: the worker applies a read part's grants with the ports it applies a run's items with.
+  const runPartDeps = {
+    ...s.deps,
+    rules: new RulesCache(s.rules, s.clock, 60_000),
+    runStore: store,
+    runDirectory: cachedRunDirectories((runId) => loadRunDirectory(store, runId)),
+  };
+  const grant: GrantWhileReading = (item, assignments) =>
+    reconcileRunPart(runPartDeps, item, item.run.planned, { assignments });
+  const readPartDeps = () => ({
+    ...s.deps,
+    organizations: s.org,
+    identityStore: s.org,
+    ssoAdmin: s.org,
+    store,
+    queue,
+    ...(grantWhileReading ? { grant } : {}),
+  });
   const fanOutDeps = () => ({ ...s.deps, organizations: s.org, store, queue });
   const handler = makeHandler({
     reconcileDeps: () => s.deps,
@@ -94,6 +115,37 @@ describe('worker handler', () => {
     expect((await store.getRun('schedule-sweep-1'))?.status).toBe('planned');
     expect(queue.scopeKeys()).toContain(`account:${PROD}`);
     expect(logger.messages().filter((m) => m === 'Run part read')).toHaveLength(parts.length);
+  });
+
+  it('counts the grants a read part applies as it reads as reconciles, and logs one that failed as a warning without failing the record', async () => {
+    // Prepare: a run whose parts are queued, a worker that grants while it reads, and every create
+    // on the Shared account failing
+    const { org, handler, store, queue, fanOutDeps, logger, metrics } = setup(undefined, false, true);
+    const origin = { eventId: 'sweep-1', eventName: 'Scheduled Event', source: 'aws.scheduler' };
+    await beginOrganizationRun(fanOutDeps(), 'schedule', origin);
+    const parts = queue.drain();
+    org.failOn('createAccountAssignment', new AssignmentOperationError('create', 'the service is unavailable'), {
+      match: ([a]) => (a as { accountId: string }).accountId === SHARED,
+    });
+
+    // Act
+    const response = await handler(
+      { Records: parts.map((part) => record({ kind: 'all' }, JSON.stringify(part), messageGroupId(part))) },
+      context,
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await store.getRun('schedule-sweep-1'))?.status).toBe('planned');
+    expect(metrics.total('AssignmentsCreated')).toBeGreaterThan(0);
+    expect(metrics.total('ReconcileFailures')).toBe(0);
+    const warned = logger.entries.filter((e) => e.level === 'warn');
+    expect(warned.map((e) => [e.message, e.attributes[0]?.scope])).toEqual([
+      ['Grants while reading failed; the run plan queues them', `account:${SHARED}`],
+    ]);
+    // The failed grants are queued with the run's plan; the others were applied already.
+    expect(queue.scopeKeys()).toContain(`account:${SHARED}`);
+    expect(logger.messages('info').filter((m) => m === 'Scope reconciled').length).toBeGreaterThan(0);
   });
 
   it('reconciles every record and reports no failure when all succeed', async () => {

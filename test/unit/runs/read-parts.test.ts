@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../shared/domain/plan-types.js';
 import type { AssignmentRule, RuleSet } from '../../../shared/domain/rules/schema.js';
-import { planOrganizationRun } from '../../../shared/domain/runs/organization-run.js';
 import { type ReadPartResult, readRunPart } from '../../../shared/domain/runs/read-part.js';
 import { loadRunDirectory, RunDirectoryUnavailableError } from '../../../shared/domain/runs/run-directory.js';
 import {
@@ -15,20 +14,20 @@ import {
   type TimeBudget,
 } from '../../../shared/domain/runs/run-organization.js';
 import { messageGroupId } from '../../../shared/domain/scope.js';
-import { GROUP, OU, PS, storyOrganization, storyRules, USER } from '../reconcile/world.js';
-import { isReadPart, plenty, type ReadPartItem, runSystem, sweepOrigin } from './support.js';
+import { GROUP, PS, storyRules, USER } from '../reconcile/world.js';
+import {
+  deliveryOrder,
+  isReadPart,
+  largerSystem,
+  plenty,
+  type ReadPartItem,
+  runSystem,
+  startAndTakeParts,
+  sweepOrigin,
+  wholeReadPlan,
+} from './support.js';
 
 const RUN_ID = 'schedule-sweep-1';
-
-/** The story organization with enough accounts for several account parts, and one drifted assignment per account. */
-const largerSystem = (extraAccounts: number, ruleSet: RuleSet = storyRules()) => {
-  const system = runSystem(storyOrganization(), ruleSet);
-  for (let i = 0; i < extraAccounts; i++) {
-    const id = String(700000000000 + i);
-    system.org.createAccount({ id, parentId: i % 2 === 0 ? OU.sandbox : OU.prod });
-  }
-  return system;
-};
 
 /** Grants Platform Admins read-only access on the accounts tagged `env: dev`, wherever they are. */
 const DEV_READERS: AssignmentRule = {
@@ -69,33 +68,6 @@ const taggedSystem = (envs: readonly (string | undefined)[]) => {
   return system;
 };
 
-/** Starts the run and takes its read parts out of the queue, in the order the fan-out queued them. */
-const startAndTakeParts = async (system: ReturnType<typeof runSystem>): Promise<ReadPartItem[]> => {
-  await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin());
-  const parts = system.queue.drain().filter(isReadPart);
-  return parts;
-};
-
-/** What a single whole read of the organization, tags and all, plans with `ruleSet`, with no parts and no store. */
-const wholeReadPlan = (system: ReturnType<typeof runSystem>, ruleSet: RuleSet = storyRules()) => {
-  const { state } = system.org;
-  return planOrganizationRun({
-    ruleSet,
-    view: {
-      managementAccountId: state.managementAccountId,
-      organizationalUnits: state.organizationalUnits,
-      accounts: state.accounts,
-      permissionSets: state.permissionSets,
-      groups: state.groups,
-      users: state.users,
-      groupMemberships: state.groupMemberships,
-    },
-    actualAssignments: state.assignments,
-    actualMemberships: state.groupMemberships,
-    now: system.clock.now(),
-  }).plan;
-};
-
 /** Delivers `order` (indexes into `parts`), as SQS would hand the items to workers one after another. */
 const deliver = async (system: ReturnType<typeof runSystem>, parts: readonly ReadPartItem[], order: number[]) => {
   const results: ReadPartResult[] = [];
@@ -108,22 +80,6 @@ const deliver = async (system: ReturnType<typeof runSystem>, parts: readonly Rea
 
 const plansOf = (results: readonly ReadPartResult[]): Plan[] =>
   results.flatMap((r) => (r.plan === undefined ? [] : [r.plan]));
-
-/** A delivery order: every part once, in any order, with duplicate deliveries anywhere. */
-const deliveryOrder = (parts: number) =>
-  fc
-    .tuple(
-      fc.shuffledSubarray(
-        Array.from({ length: parts }, (_, i) => i),
-        { minLength: parts, maxLength: parts },
-      ),
-      fc.array(fc.tuple(fc.nat(), fc.nat({ max: parts - 1 })), { maxLength: 6 }),
-    )
-    .map(([order, duplicates]) => {
-      const withDuplicates = [...order];
-      for (const [at, part] of duplicates) withDuplicates.splice(at % (withDuplicates.length + 1), 0, part);
-      return withDuplicates;
-    });
 
 describe('read parts of an organization-wide run', () => {
   it('queues one part for the directory and the accounts dealt evenly into as many parts as the lane reads at once, each in a message group of its own', async () => {

@@ -1,7 +1,10 @@
+import fc from 'fast-check';
 import { reconcileScope } from '../../../shared/domain/reconcile/reconcile-scope.js';
 import { RulesCache } from '../../../shared/domain/reconcile/rules-cache.js';
 import type { RuleSet } from '../../../shared/domain/rules/schema.js';
-import { type ReadPartDeps, readRunPart } from '../../../shared/domain/runs/read-part.js';
+import { planOrganizationRun } from '../../../shared/domain/runs/organization-run.js';
+import { type GrantWhileReading, type ReadPartDeps, readRunPart } from '../../../shared/domain/runs/read-part.js';
+import { reconcileRunPart } from '../../../shared/domain/runs/reconcile-run-part.js';
 import type { ReadPart, RunContext } from '../../../shared/domain/runs/run.js';
 import { cachedRunDirectories, loadRunDirectory } from '../../../shared/domain/runs/run-directory.js';
 import {
@@ -19,7 +22,7 @@ import {
   RecordingPublisher,
   StaticRulesSource,
 } from '../../support/fakes/index.js';
-import { storyOrganization, storyRules } from '../reconcile/world.js';
+import { OU, storyOrganization, storyRules } from '../reconcile/world.js';
 
 export const plenty: TimeBudget = { remainingMs: () => 900_000 };
 
@@ -67,9 +70,17 @@ export const runSystem = (org: InMemoryOrganization = storyOrganization(), ruleS
       runStore: store,
       runDirectory: cachedRunDirectories((runId) => loadRunDirectory(store, runId)),
     };
-    return { cache, run: (item: WorkItem) => reconcileScope(deps, item) };
+    return {
+      cache,
+      run: (item: WorkItem) => reconcileScope(deps, item),
+      /** The worker's `grant` for its read parts, as the composition wires it. */
+      grant: ((item, assignments) =>
+        reconcileRunPart(deps, item, item.run.planned, { assignments })) satisfies GrantWhileReading,
+    };
   };
   const firstWorker = worker();
+  /** A read part's ports in a worker that applies its accounts' grants as it reads, as deployed. */
+  const grantingReadPartDeps: ReadPartDeps = { ...readPartDeps, grant: firstWorker.grant };
   /** Runs every queued item, read parts included, until the queue is empty. */
   const drain = async (budget: TimeBudget = plenty, w = firstWorker) => {
     for (let items = queue.drain(); items.length > 0; items = queue.drain()) {
@@ -108,6 +119,7 @@ export const runSystem = (org: InMemoryOrganization = storyOrganization(), ruleS
     clock,
     fanOutDeps,
     readPartDeps,
+    grantingReadPartDeps,
     worker,
     firstWorker,
     drain,
@@ -139,3 +151,56 @@ export const rulesChangeOrigin = (eventId = 'rules-1') => ({
   eventName: 'Parameter Store Change',
   source: 'aws.ssm',
 });
+
+/** The story organization with enough accounts for several account parts, and one drifted assignment per account. */
+export const largerSystem = (extraAccounts: number, ruleSet: RuleSet = storyRules()) => {
+  const system = runSystem(storyOrganization(), ruleSet);
+  for (let i = 0; i < extraAccounts; i++) {
+    const id = String(700000000000 + i);
+    system.org.createAccount({ id, parentId: i % 2 === 0 ? OU.sandbox : OU.prod });
+  }
+  return system;
+};
+
+/** Starts the run and takes its read parts out of the queue, in the order the fan-out queued them. */
+export const startAndTakeParts = async (system: ReturnType<typeof runSystem>): Promise<ReadPartItem[]> => {
+  await beginOrganizationRun(system.fanOutDeps, 'schedule', sweepOrigin());
+  const parts = system.queue.drain().filter(isReadPart);
+  return parts;
+};
+
+/** What a single whole read of the organization, tags and all, plans with `ruleSet`, with no parts and no store. */
+export const wholeReadPlan = (system: ReturnType<typeof runSystem>, ruleSet: RuleSet = storyRules()) => {
+  const { state } = system.org;
+  return planOrganizationRun({
+    ruleSet,
+    view: {
+      managementAccountId: state.managementAccountId,
+      organizationalUnits: state.organizationalUnits,
+      accounts: state.accounts,
+      permissionSets: state.permissionSets,
+      groups: state.groups,
+      users: state.users,
+      groupMemberships: state.groupMemberships,
+    },
+    actualAssignments: state.assignments,
+    actualMemberships: state.groupMemberships,
+    now: system.clock.now(),
+  }).plan;
+};
+
+/** A delivery order: every part once, in any order, with duplicate deliveries anywhere. */
+export const deliveryOrder = (parts: number) =>
+  fc
+    .tuple(
+      fc.shuffledSubarray(
+        Array.from({ length: parts }, (_, i) => i),
+        { minLength: parts, maxLength: parts },
+      ),
+      fc.array(fc.tuple(fc.nat(), fc.nat({ max: parts - 1 })), { maxLength: 6 }),
+    )
+    .map(([order, duplicates]) => {
+      const withDuplicates = [...order];
+      for (const [at, part] of duplicates) withDuplicates.splice(at % (withDuplicates.length + 1), 0, part);
+      return withDuplicates;
+    });
