@@ -60,6 +60,9 @@ export const createAssignmentRequests = (
         fail(`The target account ${a.accountId} is not a member of the organization.`);
       } else if (!world.principalExists(a.principalType, a.principalId)) {
         fail(principalNotFoundReason(a.principalId));
+      } else if (!world.permissionSets.has(a.permissionSetArn)) {
+        // Deleted while the request was in flight; AWS's wording for this case is not known.
+        fail(`Received a 404 status error: The permission set ${a.permissionSetArn} does not exist.`);
       } else {
         world.addAssignment(a);
         request.status = 'SUCCEEDED';

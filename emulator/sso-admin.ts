@@ -155,6 +155,17 @@ export const createSsoAdminService = (
           },
         };
       },
+      DeletePermissionSet: (input) => {
+        checkInstance(input);
+        const arn = permissionSet(input).arn;
+        if (world.deletePermissionSet(arn) === 'assigned') {
+          throw new AwsServiceError(
+            'ConflictException',
+            `Could not delete because PermissionSet ${arn} is assigned to accounts.`,
+          );
+        }
+        return {};
+      },
       ListPermissionSetsProvisionedToAccount: (input) => {
         checkInstance(input);
         const account = accountId(input, 'AccountId');

@@ -134,6 +134,11 @@ export interface EmulatorWorld {
   createAssignment(assignment: Snapshot['assignments'][number]): void;
   /** Removes an assignment; `false` when there was none. */
   deleteAssignment(assignment: Snapshot['assignments'][number]): boolean;
+  /**
+   * Deletes a permission set as an administrator does in the console; refused (throws) while an
+   * assignment still uses it, as Identity Center refuses (docs/aws-facts.md §3.1).
+   */
+  deletePermissionSet(permissionSetArn: string): void;
   putParameter(name: string, value: string): void;
   deleteParameter(name: string): void;
 }

@@ -106,6 +106,18 @@ export class WorldState {
     return principalType === 'USER' ? this.users.has(principalId) : this.groups.has(principalId);
   }
 
+  /**
+   * Deletes a permission set unless an assignment still uses it: Identity Center refuses to delete
+   * a permission set that is assigned (docs/aws-facts.md §3.1). Requests in flight do not hold it;
+   * a create among them ends `FAILED` when it lands.
+   */
+  deletePermissionSet(arn: string): 'deleted' | 'unknown' | 'assigned' {
+    if (!this.permissionSets.has(arn)) return 'unknown';
+    for (const a of this.assignments.values()) if (a.permissionSetArn === arn) return 'assigned';
+    this.permissionSets.delete(arn);
+    return 'deleted';
+  }
+
   hasAssignment(a: AccountAssignment): boolean {
     return this.assignments.has(assignmentKey(a));
   }
@@ -284,6 +296,16 @@ export const createWorldApi = (
       state.addAssignment(a);
     },
     deleteAssignment: (a) => state.removeAssignment(a),
+    deletePermissionSet: (permissionSetArn) => {
+      hooks.beforeRead();
+      const result = state.deletePermissionSet(permissionSetArn);
+      if (result === 'unknown') throw new EmulatorWorldError(`Unknown permission set ${permissionSetArn}`);
+      if (result === 'assigned') {
+        throw new EmulatorWorldError(
+          `Permission set ${permissionSetArn} is still assigned; remove its assignments first`,
+        );
+      }
+    },
     putParameter: (name, value) => {
       const previous = state.parameters.get(name)?.at(-1);
       if (value.length > ADVANCED_VALUE_LIMIT) {

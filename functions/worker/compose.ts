@@ -58,9 +58,9 @@ export const WORKER_READ_ATTEMPTS = 8;
  * Group and user name→id lookups and the permission sets are kept per environment this long: they
  * change rarely, every other Identity Center read would otherwise repeat them, and a stale answer
  * fails safe: a name that no longer resolves makes its rule unresolved, which revokes nothing;
- * DescribeUser still reads live; and a grant to a group deleted since its id was kept fails at
- * Identity Center and is skipped once a live DescribeGroup says the group is gone
- * (shared/domain/reconcile/grant-to-deleted-group.ts). The OU tree, accounts and tags are read
+ * DescribeUser still reads live; and a grant to a group (or in a permission set) deleted since it
+ * was kept fails at Identity Center and is skipped once a live DescribeGroup (DescribePermissionSet)
+ * says it is gone (shared/domain/reconcile/deleted-since-read.ts). The OU tree, accounts and tags are read
  * per invocation, so that an account is always planned against its current OU.
  */
 export const LOOKUP_CACHE_MS = 5 * 60 * 1000;

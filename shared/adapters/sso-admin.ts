@@ -231,6 +231,18 @@ export class SsoAdminAdapter implements SsoAdminPort {
     return this.#permissionSets.then((sets) => [...sets]);
   }
 
+  async describePermissionSet(permissionSetArn: string): Promise<PermissionSet | undefined> {
+    try {
+      const described = await this.client.send(
+        new DescribePermissionSetCommand({ InstanceArn: this.#instanceArn, PermissionSetArn: permissionSetArn }),
+      );
+      return { arn: permissionSetArn, name: described.PermissionSet?.Name ?? permissionSetArn };
+    } catch (error) {
+      if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
+      throw error;
+    }
+  }
+
   async listAccountAssignments(
     accountId: string,
     options: { readonly permissionSetArns?: readonly string[] } = {},
@@ -238,9 +250,30 @@ export class SsoAdminAdapter implements SsoAdminPort {
     const provisioned = await this.#setsToRead(accountId, options.permissionSetArns);
     const assignments: AccountAssignment[] = [];
     for (const permissionSetArn of provisioned) {
-      assignments.push(...(await this.#assignmentsOf(accountId, permissionSetArn)));
+      assignments.push(...(await this.#assignmentsOfExisting(accountId, permissionSetArn)));
     }
     return assignments;
+  }
+
+  /**
+   * The assignments of one permission set, or none when it has been deleted since the caller
+   * named it (or since `ListPermissionSetsProvisionedToAccount` listed it). A not-found of
+   * `ListAccountAssignments` is not trusted alone: only when `DescribePermissionSet` does not find
+   * the set either does the listing go on without it (docs/aws-facts.md §3.1). Otherwise the
+   * not-found is thrown, and the caller fails and is retried as on any failed read.
+   */
+  async #assignmentsOfExisting(accountId: string, permissionSetArn: string): Promise<AccountAssignment[]> {
+    try {
+      return await this.#assignmentsOf(accountId, permissionSetArn);
+    } catch (error) {
+      if (!isAwsError(error, 'ResourceNotFoundException')) throw error;
+      const gone = await this.describePermissionSet(permissionSetArn).then(
+        (found) => found === undefined,
+        () => false,
+      );
+      if (gone) return [];
+      throw error;
+    }
   }
 
   /**

@@ -52,11 +52,15 @@ export interface IdentityStorePort {
 
 export interface SsoAdminPort {
   listPermissionSets(): Promise<PermissionSet[]>;
+  /** One permission set as it is now, or `undefined` when Identity Center does not find it (deleted). */
+  describePermissionSet(permissionSetArn: string): Promise<PermissionSet | undefined>;
   /**
    * Every direct assignment on one account (`ListPermissionSetsProvisionedToAccount` + one
    * `ListAccountAssignments` per provisioned permission set). With `permissionSetArns`, only the
    * assignments in those permission sets, read with `ListAccountAssignments` for those of them
-   * that can hold any (one named set is read directly; of several, those provisioned).
+   * that can hold any (one named set is read directly; of several, those provisioned). A
+   * permission set deleted meanwhile holds none, but only once `DescribePermissionSet` confirms
+   * it is gone: a not-found of `ListAccountAssignments` alone fails the listing.
    */
   listAccountAssignments(
     accountId: string,

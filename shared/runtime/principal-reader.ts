@@ -13,6 +13,7 @@ export const withPrincipalReader = (
   reader: Pick<SsoAdminPort, 'listAccountAssignmentsForPrincipal'> | undefined,
 ): SsoAdminPort => ({
   listPermissionSets: () => main.listPermissionSets(),
+  describePermissionSet: (permissionSetArn) => main.describePermissionSet(permissionSetArn),
   listAccountAssignments: (accountId, options) => main.listAccountAssignments(accountId, options),
   listAccountAssignmentsForPrincipal: (principalType, principalId) =>
     (reader ?? main).listAccountAssignmentsForPrincipal(principalType, principalId),

@@ -1,8 +1,10 @@
 import {
   AccessDeniedException,
+  ConflictException,
   CreateAccountAssignmentCommand,
   type CreateAccountAssignmentCommandInput,
   DeleteAccountAssignmentCommand,
+  DeletePermissionSetCommand,
   DescribeAccountAssignmentCreationStatusCommand,
   DescribeAccountAssignmentDeletionStatusCommand,
   DescribePermissionSetCommand,
@@ -321,6 +323,61 @@ describe('emulator SSO Admin', () => {
 
     expect(error).toBeInstanceOf(ResourceNotFoundException);
     expect(emulator.stats().calls.CreateAccountAssignment).toBe(1);
+  });
+
+  it('refuses to delete a permission set that is still assigned, through the API and the world alike', async () => {
+    await start();
+
+    const error = await rejectionOf(
+      clients.ssoAdmin.send(new DeletePermissionSetCommand({ InstanceArn: INSTANCE_ARN, PermissionSetArn: ADMIN })),
+    );
+
+    expect(error).toBeInstanceOf(ConflictException);
+    expect(() => emulator.world.deletePermissionSet(ADMIN)).toThrow(/assigned/);
+    expect(await principalsOn(SANDBOX_ACCOUNT, ADMIN)).toEqual([`USER:${ALICE}`]);
+  });
+
+  it('answers ResourceNotFoundException about a deleted permission set, and lists it as provisioned nowhere', async () => {
+    await start();
+    for (const a of emulator.world.exportSnapshot().assignments.filter((x) => x.permissionSetArn === READ_ONLY)) {
+      emulator.world.deleteAssignment(a);
+    }
+
+    await clients.ssoAdmin.send(
+      new DeletePermissionSetCommand({ InstanceArn: INSTANCE_ARN, PermissionSetArn: READ_ONLY }),
+    );
+    const listing = await rejectionOf(principalsOn(PROD_0, READ_ONLY));
+    const describing = await rejectionOf(
+      clients.ssoAdmin.send(
+        new DescribePermissionSetCommand({ InstanceArn: INSTANCE_ARN, PermissionSetArn: READ_ONLY }),
+      ),
+    );
+    const { PermissionSets } = await clients.ssoAdmin.send(
+      new ListPermissionSetsProvisionedToAccountCommand({ InstanceArn: INSTANCE_ARN, AccountId: PROD_0 }),
+    );
+
+    expect(listing).toBeInstanceOf(ResourceNotFoundException);
+    expect(describing).toBeInstanceOf(ResourceNotFoundException);
+    expect(PermissionSets).toEqual([ADMIN]);
+  });
+
+  it('ends FAILED a create accepted before its permission set was deleted, and assigns nothing', async () => {
+    await start({ assignmentLatencyMs: 60_000 });
+
+    const { AccountAssignmentCreationStatus: accepted } = await clients.ssoAdmin.send(
+      new CreateAccountAssignmentCommand(assignmentInput(PROD_5, BILLING, 'USER', CAROL)),
+    );
+    emulator.world.deletePermissionSet(BILLING);
+    await emulator.settle();
+    const { AccountAssignmentCreationStatus: done } = await clients.ssoAdmin.send(
+      new DescribeAccountAssignmentCreationStatusCommand({
+        InstanceArn: INSTANCE_ARN,
+        AccountAssignmentCreationRequestId: accepted?.RequestId,
+      }),
+    );
+
+    expect(done?.Status).toBe('FAILED');
+    expect(emulator.world.exportSnapshot().assignments.filter((a) => a.permissionSetArn === BILLING)).toEqual([]);
   });
 
   it('ends FAILED, leaving nothing behind, for accounts configured to fail', async () => {

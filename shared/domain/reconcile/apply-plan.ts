@@ -106,10 +106,12 @@ export const applyPlan = async (deps: ApplyPlanDeps, input: ApplyPlanInput): Pro
   for (const c of created.done) events.push(assignmentCreated(c, context));
   const skipped: SkippedGrant[] = [...(input.skipped ?? [])];
   const failedCreates: PlannedCreate[] = [];
+  const impossibleCreates: PlannedCreate[] = [];
   for (const [c, error] of created.failed) {
     const reason = await whyNot(input, c, error);
     if (typeof reason === 'string') {
       skipped.push({ change: c, reason });
+      impossibleCreates.push(c);
     } else {
       failedCreates.push(c);
       failures.push(failure('create-assignment', assignmentTarget(c), reason));
@@ -118,9 +120,19 @@ export const applyPlan = async (deps: ApplyPlanDeps, input: ApplyPlanInput): Pro
 
   // A revocation whose replacement grant for the same principal on the same account failed would
   // leave that principal without access until the retry: hold it back and let the retry do both.
+  // One whose replacement can never succeed (its group or permission set is gone) is held as well,
+  // as a block rather than a failure: no retry would make the grant, and a plan made now would hold
+  // it too, since the rule that wants the grant names something that no longer exists.
   const failedGrants = new Set(failedCreates.map((c) => principalOnAccount(c)));
+  const impossibleGrants = new Set(impossibleCreates.map((c) => principalOnAccount(c)));
   const heldBack = plan.delete.filter((d) => failedGrants.has(principalOnAccount(d)));
-  const deletable = plan.delete.filter((d) => !failedGrants.has(principalOnAccount(d)));
+  const heldForGood = plan.delete.filter(
+    (d) => !failedGrants.has(principalOnAccount(d)) && impossibleGrants.has(principalOnAccount(d)),
+  );
+  const deletable = plan.delete.filter(
+    (d) => !failedGrants.has(principalOnAccount(d)) && !impossibleGrants.has(principalOnAccount(d)),
+  );
+  const reported = withHeld(plan, heldForGood);
   failures.push(
     ...heldBack.map((d) =>
       failure(
@@ -157,18 +169,34 @@ export const applyPlan = async (deps: ApplyPlanDeps, input: ApplyPlanInput): Pro
   };
   const outcome: ReconcileOutcome = {
     ...base,
+    plan: reported,
     status: 'applied',
     applied,
     ...(skipped.length === 0
       ? {}
       : { skipped, ...(base.reason === undefined ? { reason: `${skipped.length} planned grant(s) skipped` } : {}) }),
   };
-  if (plan.blocked.length > 0) events.push(reconcileBlocked(plan, context));
+  if (reported.blocked.length > 0) events.push(reconcileBlocked(reported, context));
   if (input.offboarding !== undefined && failures.length === 0 && (await stillLeaving(input.offboarding, failures))) {
     events.push(offboardingCompleted(input.offboarding, input.offboarding.reason, applied, context));
   }
-  await finish(deps, input, outcome, events, failures);
+  await finish(deps, { ...input, plan: reported }, outcome, events, failures);
   return outcome;
+};
+
+/** Why revocations are held when the grants that replace them can never succeed. */
+export const REPLACEMENT_CANNOT_SUCCEED =
+  'revocations held: the grant that replaces each for its principal on this account can never succeed (its group or permission set no longer exists)';
+
+/** The plan as carried out: `held` moved from its deletions to a block of their own. */
+const withHeld = (plan: Plan, held: readonly PlannedDelete[]): Plan => {
+  if (held.length === 0) return plan;
+  const heldSet = new Set(held);
+  return {
+    ...plan,
+    delete: plan.delete.filter((d) => !heldSet.has(d)),
+    blocked: [...plan.blocked, { reason: REPLACEMENT_CANNOT_SUCCEED, wouldDelete: held.length, changes: held }],
+  };
 };
 
 /**

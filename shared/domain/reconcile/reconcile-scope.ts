@@ -10,7 +10,7 @@ import { type RunPartDeps, reconcileRunPart } from '../runs/reconcile-run-part.j
 import type { RunDirectorySource } from '../runs/run-directory.js';
 import { type Scope, scopeKey, type WorkItem, type WorkItemOrigin } from '../scope.js';
 import { type ApplyPlanDeps, type ApplyPlanInput, applyPlan } from './apply-plan.js';
-import { grantToDeletedGroup } from './grant-to-deleted-group.js';
+import { type DeletedSinceReadDeps, deletedSinceRead } from './deleted-since-read.js';
 import { loadPrincipalRemovalView, loadScopeView, type ScopeViewDeps, withPrincipalsOf } from './load-scope-view.js';
 import { noneApplied, type ReconcileMode, type ReconcileOutcome } from './outcome.js';
 import { type PrincipalAssignmentsDeps, readPrincipalAssignments } from './principal-assignments.js';
@@ -25,7 +25,10 @@ export interface ReconcileDeps extends ScopeViewDeps, PrincipalAssignmentsDeps, 
       listGroupMembershipsForMember(userId: string): Promise<GroupMembership[]>;
       listGroupMemberships(groupId: string): Promise<GroupMembership[]>;
     };
-  readonly ssoAdmin: ScopeViewDeps['ssoAdmin'] & PrincipalAssignmentsDeps['ssoAdmin'] & ApplyPlanDeps['ssoAdmin'];
+  readonly ssoAdmin: ScopeViewDeps['ssoAdmin'] &
+    PrincipalAssignmentsDeps['ssoAdmin'] &
+    ApplyPlanDeps['ssoAdmin'] &
+    DeletedSinceReadDeps['ssoAdmin'];
   /** The rule set in force; a cache may drop its copy when a work item says the rules changed. */
   readonly rules: RulesSourcePort & {
     expireFor?(origin: WorkItemOrigin): void;
@@ -341,7 +344,7 @@ const apply = (
     memberships,
     rulesRejected: run.rejections.length,
     ...(offboarding === undefined ? {} : { offboarding }),
-    whyGrantCannotSucceed: grantToDeletedGroup(run.deps),
+    whyGrantCannotSucceed: deletedSinceRead(run.deps),
   });
 };
 

@@ -4,7 +4,7 @@ import type { Plan, PlannedDelete, PlannedMembershipRemove } from '../plan-types
 import { toPlannedDelete } from '../planned-items.js';
 import type { RulesLoadResult } from '../ports.js';
 import { applyPlan } from '../reconcile/apply-plan.js';
-import { grantToDeletedGroup } from '../reconcile/grant-to-deleted-group.js';
+import { deletedSinceRead } from '../reconcile/deleted-since-read.js';
 import { loadScopeView, withPrincipalsOf } from '../reconcile/load-scope-view.js';
 import type { ReconcileOutcome, SkippedGrant } from '../reconcile/outcome.js';
 import type { ReconcileDeps } from '../reconcile/reconcile-scope.js';
@@ -47,8 +47,10 @@ export const DIRECTORY_CHANGED_SINCE_RUN = 'a principal the rules name changed s
  * described again, so that nobody loses access on the strength of an old record (a group's
  * revocation stands on the run's directory: groups are selected by name alone). Planned
  * offboarding is re-checked against the principal itself (still deleted, still disabled). A grant
- * to a group deleted since the run read the directory fails at Identity Center and is skipped,
- * with a reason, rather than retried for ever ({@link grantToDeletedGroup}).
+ * to a group, or in a permission set, deleted since the run read the directory fails at Identity
+ * Center and is skipped, with a reason, rather than retried for ever ({@link deletedSinceRead});
+ * a revocation it was to replace is held ({@link applyPlan}). A permission set deleted since the
+ * run read the account holds no assignments any more, so the item plans no revocation in it.
  *
  * @example
  * const outcome = await reconcileRunPart(deps, item, item.run.planned);
@@ -144,7 +146,7 @@ export const reconcileRunPart = async (
       plan: mine,
       memberships: [],
       ...(skipped.length > 0 ? { skipped } : {}),
-      whyGrantCannotSucceed: grantToDeletedGroup(deps),
+      whyGrantCannotSucceed: deletedSinceRead(deps),
     });
   }
 

@@ -170,6 +170,15 @@ export class InMemoryOrganization implements OrganizationsPort, IdentityStorePor
     if (!this.keepAssignmentsOfDeletedPrincipals) this.#dropAssignmentsOf('GROUP', groupId);
   }
 
+  /**
+   * Deletes a permission set as an administrator can: Identity Center refuses to delete one that
+   * is still assigned (docs/aws-facts.md §3.1), so its assignments go first.
+   */
+  deletePermissionSet(permissionSetArn: string): void {
+    this.state.assignments = this.state.assignments.filter((a) => a.permissionSetArn !== permissionSetArn);
+    this.state.permissionSets = this.state.permissionSets.filter((p) => p.arn !== permissionSetArn);
+  }
+
   addGroupMember(groupId: string, userId: string): void {
     if (!this.#isMember(groupId, userId)) {
       this.state.groupMemberships.push({ groupId, userId, membershipId: this.#membershipId() });
@@ -273,6 +282,12 @@ export class InMemoryOrganization implements OrganizationsPort, IdentityStorePor
   async listPermissionSets(): Promise<PermissionSet[]> {
     this.#enter('listPermissionSets', []);
     return this.state.permissionSets.map((p) => ({ ...p }));
+  }
+
+  async describePermissionSet(permissionSetArn: string): Promise<PermissionSet | undefined> {
+    this.#enter('describePermissionSet', [permissionSetArn]);
+    const found = this.state.permissionSets.find((p) => p.arn === permissionSetArn);
+    return found === undefined ? undefined : { ...found };
   }
 
   async listAccountAssignments(

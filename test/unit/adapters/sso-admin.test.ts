@@ -218,6 +218,104 @@ describe('SsoAdminAdapter.listAccountAssignments', () => {
       PS_READ,
     ]);
   });
+
+  it('reads a permission set deleted since it was listed as holding none, once DescribePermissionSet says it is gone', async () => {
+    // Prepare: AdministratorAccess is listed as provisioned, then deleted before its assignments are read
+    const gone = () => new ResourceNotFoundException({ message: 'Could not find PermissionSet', $metadata: {} });
+    sso
+      .on(ListPermissionSetsProvisionedToAccountCommand)
+      .resolves({ PermissionSets: [PS_ADMIN, PS_READ] })
+      .on(ListAccountAssignmentsCommand, { PermissionSetArn: PS_ADMIN })
+      .rejects(gone())
+      .on(DescribePermissionSetCommand, { PermissionSetArn: PS_ADMIN })
+      .rejects(gone())
+      .on(ListAccountAssignmentsCommand, { PermissionSetArn: PS_READ })
+      .resolves({
+        AccountAssignments: [
+          { AccountId: '111122223333', PermissionSetArn: PS_READ, PrincipalType: 'GROUP', PrincipalId: 'g-2' },
+        ],
+      });
+    const { adapter } = makeAdapter();
+
+    // Act
+    const found = await adapter.listAccountAssignments('111122223333');
+
+    // Assess
+    expect(found.map((a) => a.principalId)).toEqual(['g-2']);
+    expect(sso.commandCalls(DescribePermissionSetCommand).map((c) => c.args[0].input)).toEqual([
+      { InstanceArn: INSTANCE, PermissionSetArn: PS_ADMIN },
+    ]);
+  });
+
+  it.each([
+    [
+      'still describes the permission set',
+      (s: typeof sso) =>
+        s.on(DescribePermissionSetCommand).resolves({ PermissionSet: { Name: 'AdministratorAccess' } }),
+    ],
+    [
+      'cannot describe it',
+      (s: typeof sso) =>
+        s.on(DescribePermissionSetCommand).rejects(new AccessDeniedException({ message: 'denied', $metadata: {} })),
+    ],
+  ])('fails the listing on a not-found of ListAccountAssignments when Identity Center %s', async (_, describing) => {
+    // Prepare
+    const notFound = new ResourceNotFoundException({ message: 'not found', $metadata: {} });
+    sso.on(ListAccountAssignmentsCommand).rejects(notFound);
+    describing(sso);
+    const { adapter } = makeAdapter();
+
+    // Act
+    const listing = adapter.listAccountAssignments('111122223333', { permissionSetArns: [PS_ADMIN] });
+
+    // Assess
+    await expect(listing).rejects.toBe(notFound);
+  });
+});
+
+describe('SsoAdminAdapter.describePermissionSet', () => {
+  it('answers the permission set with its name', async () => {
+    // Prepare
+    sso
+      .on(DescribePermissionSetCommand)
+      .resolves({ PermissionSet: { Name: 'ReadOnlyAccess', PermissionSetArn: PS_READ } });
+    const { adapter } = makeAdapter();
+
+    // Act
+    const found = await adapter.describePermissionSet(PS_READ);
+
+    // Assess
+    expect(found).toEqual({ arn: PS_READ, name: 'ReadOnlyAccess' });
+    expect(sso.commandCalls(DescribePermissionSetCommand)[0]?.args[0].input).toEqual({
+      InstanceArn: INSTANCE,
+      PermissionSetArn: PS_READ,
+    });
+  });
+
+  it('answers undefined when Identity Center does not find the permission set', async () => {
+    // Prepare
+    sso.on(DescribePermissionSetCommand).rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+    const { adapter } = makeAdapter();
+
+    // Act
+    const found = await adapter.describePermissionSet(PS_READ);
+
+    // Assess
+    expect(found).toBeUndefined();
+  });
+
+  it('throws any other error', async () => {
+    // Prepare
+    const denied = new AccessDeniedException({ message: 'denied', $metadata: {} });
+    sso.on(DescribePermissionSetCommand).rejects(denied);
+    const { adapter } = makeAdapter();
+
+    // Act
+    const describing = adapter.describePermissionSet(PS_READ);
+
+    // Assess
+    await expect(describing).rejects.toBe(denied);
+  });
 });
 
 describe('SsoAdminAdapter.listAccountAssignmentsForPrincipal', () => {

@@ -94,6 +94,42 @@ describe('applyPlan', () => {
     expect(publisher.ofType('Assignment Created')).toEqual([]);
   });
 
+  it('holds back, as blocked, a revocation whose replacement grant cannot succeed, and fails nothing', async () => {
+    // Prepare: alice moves from AdministratorAccess to ReadOnlyAccess on PROD, and ReadOnlyAccess is gone
+    const { org, deps, publisher } = setup();
+    const held = {
+      accountId: PROD,
+      permissionSetArn: PS.admin,
+      principalType: 'USER',
+      principalId: USER.alice,
+    } as const;
+    const alice = { accountId: PROD, principalType: 'USER', principalId: USER.alice, principalName: 'alice' } as const;
+    org.state.assignments.push(held);
+    org.deletePermissionSet(PS.readOnly);
+    const plan: Plan = {
+      ...emptyPlan(),
+      create: [{ ...alice, permissionSetArn: PS.readOnly, permissionSetName: 'ReadOnlyAccess', ruleIds: ['sre'] }],
+      delete: [{ ...alice, permissionSetArn: PS.admin, permissionSetName: 'AdministratorAccess', reason: 'moved' }],
+    };
+
+    // Act
+    const outcome = await applyPlan(deps, {
+      plan,
+      scope: `account:${PROD}`,
+      origin,
+      mode: 'enforce',
+      memberships: [],
+      whyGrantCannotSucceed: async () => 'permission set no longer exists',
+    });
+
+    // Assess
+    expect(org.assignmentsOn(PROD)).toContainEqual(held);
+    expect(outcome.applied.assignmentsDeleted).toBe(0);
+    expect(outcome.plan.delete).toEqual([]);
+    expect(outcome.plan.blocked).toEqual([expect.objectContaining({ wouldDelete: 1, changes: [plan.delete[0]] })]);
+    expect(publisher.ofType('Reconcile Blocked')).toHaveLength(1);
+  });
+
   it('keeps a failed grant a failure when checking whether it can succeed fails too', async () => {
     // Prepare
     const { org, deps } = setup();

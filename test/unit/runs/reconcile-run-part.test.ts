@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PERMISSION_SET_DELETED } from '../../../shared/domain/reconcile/deleted-since-read.js';
 import { GROUP_DELETED } from '../../../shared/domain/runs/organization-run.js';
 import { USER_CHANGED_SINCE_RUN } from '../../../shared/domain/runs/reconcile-run-part.js';
 import { DIRECTORY_STATE, RunDirectoryUnavailableError } from '../../../shared/domain/runs/run-directory.js';
@@ -100,6 +101,64 @@ describe('reconcileRunPart with the run directory', () => {
         reason: GROUP_DELETED,
       },
     ]);
+  });
+
+  it('skips a grant in a permission set deleted since the run read the directory, and applies the rest of the item', async () => {
+    // Prepare: the PROD item grants AdministratorAccess to Platform Admins and ReadOnlyAccess to alice
+    const { system, itemFor } = await plannedSweep();
+    system.org.deletePermissionSet(PS.readOnly);
+
+    // Act
+    const outcome = await system.firstWorker.run(itemFor(`account:${PROD}`));
+
+    // Assess
+    expect(describeAssignments(system.org, PROD)).toEqual([`${PROD} AdministratorAccess GROUP ${GROUP.platform}`]);
+    expect(outcome.skipped).toEqual([
+      {
+        change: expect.objectContaining({ permissionSetArn: PS.readOnly, principalId: USER.alice }),
+        reason: PERMISSION_SET_DELETED,
+      },
+    ]);
+  });
+
+  it('holds back, as blocked, the revocation that a grant in a deleted permission set was to replace', async () => {
+    // Prepare: alice is to move from AdministratorAccess to ReadOnlyAccess on PROD; ReadOnlyAccess is
+    // deleted before the item runs
+    const system = runSystem();
+    system.org.state.assignments.push({
+      accountId: PROD,
+      permissionSetArn: PS.admin,
+      principalType: 'USER',
+      principalId: USER.alice,
+    });
+    const { itemFor } = await plannedSweep(system);
+    expect(itemFor(`account:${PROD}`).run?.planned?.delete).toEqual([`${PS.admin}|USER|${USER.alice}`]);
+    system.org.deletePermissionSet(PS.readOnly);
+
+    // Act
+    const outcome = await system.firstWorker.run(itemFor(`account:${PROD}`));
+
+    // Assess
+    expect(describeAssignments(system.org, PROD)).toContain(`${PROD} AdministratorAccess USER ${USER.alice}`);
+    expect(system.org.callsOf('deleteAccountAssignment')).toEqual([]);
+    expect(outcome.plan.blocked.flatMap((b) => b.changes)).toEqual([
+      expect.objectContaining({ permissionSetArn: PS.admin, principalType: 'USER', principalId: USER.alice }),
+    ]);
+    expect(system.publisher.ofType('Reconcile Blocked')).toHaveLength(1);
+  });
+
+  it('fails a grant in a permission set that cannot be described, so that it is retried', async () => {
+    // Prepare
+    const { system, itemFor } = await plannedSweep();
+    system.org.deletePermissionSet(PS.readOnly);
+    system.org.failOn('describePermissionSet', new Error('DescribePermissionSet throttled'));
+
+    // Act
+    const run = system.firstWorker.run(itemFor(`account:${PROD}`));
+
+    // Assess
+    await expect(run).rejects.toThrow(/create-assignment/);
+    expect(describeAssignments(system.org, PROD)).toEqual([`${PROD} AdministratorAccess GROUP ${GROUP.platform}`]);
   });
 
   it('fails a grant to a group that still exists as any failed grant fails, so that it is retried', async () => {
