@@ -7,13 +7,30 @@ import {
   disableUser,
   groupEvent,
   moveAccount,
+  parameterChange,
   scheduledSweep,
   userEvent,
 } from './support/events.js';
-import { ALICE, DEVELOPERS, PLATFORM, PROD_2, PROD_OU, ROOT, UNTOUCHABLE } from './support/fixture.js';
+import {
+  ALICE,
+  AUDITORS,
+  DEVELOPERS,
+  PLATFORM,
+  PROD_2,
+  PROD_ACCOUNTS,
+  PROD_OU,
+  READ_ONLY,
+  ROOT,
+  SETTINGS_DOCUMENT,
+  SETTINGS_YAML,
+  seedSnapshot,
+  UNTOUCHABLE,
+  WORKLOADS_DOCUMENT,
+  WORKLOADS_YAML,
+} from './support/fixture.js';
 import { convergedSystemPerTest } from './support/per-test.js';
 import type { ResilienceSystem } from './support/system.js';
-import { scoreEveryScenario } from './support/tally.js';
+import { intendRules, scoreEveryScenario } from './support/tally.js';
 
 const startConverged = convergedSystemPerTest();
 
@@ -29,6 +46,36 @@ const heldBy = (s: ResilienceSystem, principalId: string) =>
   labels(s.snapshot().assignments.filter((a) => a.principalId === principalId));
 
 const untouchableSurvive = (s: ResilienceSystem): boolean => UNTOUCHABLE.every((a) => hasAssignment(s.snapshot(), a));
+
+/** A sixth permission set, which the fixture's rules do not use. */
+const SECURITY_AUDIT = 'arn:aws:sso:::permissionSet/ssoins-7223000000000001/ps-0000000000000006';
+const withSecurityAudit = () => {
+  const snapshot = seedSnapshot();
+  return { ...snapshot, permissionSets: [...snapshot.permissionSets, { arn: SECURITY_AUDIT, name: 'SecurityAudit' }] };
+};
+/**
+ * Rules that put SecurityAudit to use: Developers move from ReadOnlyAccess to it on Prod, and
+ * Auditors get both on Prod.
+ */
+const AUDIT_DOCUMENTS = [
+  {
+    name: SETTINGS_DOCUMENT,
+    value: SETTINGS_YAML.replace('ReadOnlyAccess]', 'ReadOnlyAccess, SecurityAudit]'),
+  },
+  {
+    name: WORKLOADS_DOCUMENT,
+    value: `${WORKLOADS_YAML.replace(
+      '      - group: Developers\n    permissionSets: [ReadOnlyAccess]',
+      '      - group: Developers\n    permissionSets: [SecurityAudit]',
+    )}  - id: auditors-prod
+    principals:
+      - group: Auditors
+    permissionSets: [ReadOnlyAccess, SecurityAudit]
+    targets:
+      organizationalUnits: [/Workloads/Prod]
+`,
+  },
+] as const;
 
 scoreEveryScenario();
 
@@ -178,6 +225,79 @@ describe('resilience: changes racing a reconcile', () => {
     expect(heldBy(s, ALICE)).toEqual([]);
     expect(s.publisher.ofType('Offboarding Completed')).toHaveLength(1);
     expect(s.publisher.ofType('Assignment Deleted')).toHaveLength(4);
+    expect(remainingDrift(s.snapshot())).toEqual(CONVERGED);
+  });
+
+  it('skips the grants in a permission set deleted while a run is under way, holds the revocations they replace, and fails no item', async () => {
+    // Prepare: a rules change puts SecurityAudit to use; the run reads and plans, then an
+    // administrator deletes SecurityAudit before the run's items are applied
+    const s = await startConverged({ snapshot: withSecurityAudit() });
+    for (const document of AUDIT_DOCUMENTS) s.emulator.world.putParameter(document.name, document.value);
+    intendRules(s, AUDIT_DOCUMENTS);
+    await s.fanout(parameterChange('ssm-security-audit', WORKLOADS_DOCUMENT, 'Update'));
+    const reads = await s.readRunParts();
+    s.emulator.world.deletePermissionSet(SECURITY_AUDIT);
+
+    // Act
+    const deliveries = await s.drain();
+
+    // Assess: every item applied what it still could (Auditors' ReadOnlyAccess) and skipped its
+    // grants in the deleted set; Developers keep ReadOnlyAccess, since what was to replace it
+    // cannot be granted, and the held revocations surface as Reconcile Blocked.
+    expect([...reads, ...deliveries].every((d) => d.failedIds.size === 0)).toBe(true);
+    expect(s.metrics.total(MetricNames.reconcileFailures)).toBe(0);
+    const end = s.snapshot();
+    for (const accountId of PROD_ACCOUNTS) {
+      for (const principalId of [AUDITORS, DEVELOPERS]) {
+        expect(
+          hasAssignment(end, { accountId, permissionSetArn: READ_ONLY, principalType: 'GROUP', principalId }),
+        ).toBe(true);
+      }
+    }
+    expect(end.assignments.filter((a) => a.permissionSetArn === SECURITY_AUDIT)).toEqual([]);
+    expect(s.writes.filter((w) => w.operation === 'delete')).toEqual([]);
+    expect(s.publisher.ofType('Reconcile Blocked')).toHaveLength(PROD_ACCOUNTS.length);
+    expect(untouchableSurvive(s)).toBe(true);
+  });
+
+  it('reads a permission set deleted between listing an account and reading it as holding nothing, once DescribePermissionSet says it is gone', async () => {
+    // Prepare: SecurityAudit is deleted, but one ListPermissionSetsProvisionedToAccount still lists
+    // it (read just before the deletion)
+    const s = await startConverged({ snapshot: withSecurityAudit() });
+    const listed = s.snapshot().permissionSets.map((p) => p.arn);
+    s.emulator.world.deletePermissionSet(SECURITY_AUDIT);
+    s.emulator.setFaults({
+      answers: [{ operation: 'ListPermissionSetsProvisionedToAccount', answer: { PermissionSets: listed }, count: 1 }],
+    });
+
+    // Act
+    await s.fanout(scheduledSweep('sweep-after-delete'));
+    const deliveries = [...(await s.readRunParts()), ...(await s.drain())];
+
+    // Assess
+    expect(deliveries.every((d) => d.failedIds.size === 0)).toBe(true);
+    // The run's directory describes each permission set once; the read part described one more
+    expect(s.emulator.stats().calls.DescribePermissionSet).toBe(s.snapshot().permissionSets.length + 1);
+    expect(remainingDrift(s.snapshot())).toEqual(CONVERGED);
+  });
+
+  it('fails and retries a read part whose ListAccountAssignments answers not-found for a permission set that still exists', async () => {
+    // Prepare
+    const s = await startConverged();
+    s.emulator.setFaults({
+      scripted: [{ operation: 'ListAccountAssignments', error: 'ResourceNotFoundException', count: 1 }],
+    });
+
+    // Act
+    await s.fanout(scheduledSweep('sweep-with-not-found'));
+    const deliveries = [...(await s.readRunParts()), ...(await s.drain())];
+
+    // Assess: the not-found alone is no proof (DescribePermissionSet still finds the set), so the
+    // part failed once, and its retry read the account as it is
+    expect(deliveries.filter((d) => d.failedIds.size > 0)).toHaveLength(1);
+    // The run's directory describes each permission set once; the read part described one more
+    expect(s.emulator.stats().calls.DescribePermissionSet).toBe(s.snapshot().permissionSets.length + 1);
+    expect(s.writes).toEqual([]);
     expect(remainingDrift(s.snapshot())).toEqual(CONVERGED);
   });
 });
