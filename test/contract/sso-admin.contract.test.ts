@@ -73,6 +73,39 @@ describe('SsoAdminAdapter reads against the emulator', () => {
     expect(found.map(assignmentKey).sort()).toEqual(expected.map(assignmentKey).sort());
   });
 
+  it('describes a permission set, and finds it no more once it is deleted', async () => {
+    // Prepare
+    const t = await start();
+    const before = await t.ssoAdmin.describePermissionSet(POWER_USER);
+    t.emulator.world.deleteAssignment(grant(SANDBOX_ACCOUNT, POWER_USER, ALICE, 'USER'));
+    t.emulator.world.deletePermissionSet(POWER_USER);
+
+    // Act
+    const after = await t.ssoAdmin.describePermissionSet(POWER_USER);
+
+    // Assess
+    expect(before).toEqual({ arn: POWER_USER, name: 'PowerUserAccess' });
+    expect(after).toBeUndefined();
+  });
+
+  it('reads a permission set deleted since the caller named it as holding none, and the others as they are', async () => {
+    // Prepare
+    const t = await start();
+    t.emulator.world.deleteAssignment(grant(SANDBOX_ACCOUNT, POWER_USER, ALICE, 'USER'));
+    t.emulator.world.deletePermissionSet(POWER_USER);
+    const expected = seedSnapshot().assignments.filter(
+      (a) => a.accountId === SANDBOX_ACCOUNT && a.permissionSetArn === ADMIN,
+    );
+
+    // Act
+    const alone = await t.ssoAdmin.listAccountAssignments(SANDBOX_ACCOUNT, { permissionSetArns: [POWER_USER] });
+    const both = await t.ssoAdmin.listAccountAssignments(SANDBOX_ACCOUNT, { permissionSetArns: [ADMIN, POWER_USER] });
+
+    // Assess
+    expect(alone).toEqual([]);
+    expect(both.map(assignmentKey).sort()).toEqual(expected.map(assignmentKey).sort());
+  });
+
   it('lists every assignment of a principal', async () => {
     // Prepare
     const { ssoAdmin } = await start();

@@ -257,6 +257,7 @@ describe('resilience: changes racing a reconcile', () => {
     expect(end.assignments.filter((a) => a.permissionSetArn === SECURITY_AUDIT)).toEqual([]);
     expect(s.writes.filter((w) => w.operation === 'delete')).toEqual([]);
     expect(s.publisher.ofType('Reconcile Blocked')).toHaveLength(PROD_ACCOUNTS.length);
+    expect(s.metrics.total(MetricNames.reconcileBlocked)).toBe(PROD_ACCOUNTS.length);
     expect(untouchableSurvive(s)).toBe(true);
   });
 
