@@ -229,13 +229,14 @@ describe('resilience: changes racing a reconcile', () => {
   });
 
   it('skips the grants in a permission set deleted while a run is under way, holds the revocations they replace, and fails no item', async () => {
-    // Prepare: a rules change puts SecurityAudit to use; the run reads and plans, then an
-    // administrator deletes SecurityAudit before the run's items are applied
+    // Prepare: a rules change puts SecurityAudit to use; the run reads and plans (its directory
+    // read last, so that its grants wait for its items), then an administrator deletes
+    // SecurityAudit before the run's items are applied
     const s = await startConverged({ snapshot: withSecurityAudit() });
     for (const document of AUDIT_DOCUMENTS) s.emulator.world.putParameter(document.name, document.value);
     intendRules(s, AUDIT_DOCUMENTS);
     await s.fanout(parameterChange('ssm-security-audit', WORKLOADS_DOCUMENT, 'Update'));
-    const reads = await s.readRunParts();
+    const reads = await s.readRunParts(s.worker, { directoryLast: true });
     s.emulator.world.deletePermissionSet(SECURITY_AUDIT);
 
     // Act
