@@ -70,7 +70,7 @@ export const makeHandler = (deps: WorkerDeps) => async (event: SQSEvent, context
     for (const grant of grants) {
       if (grant.outcome !== undefined) recordOutcome(deps.metrics, grant.outcome);
       if (grant.error === undefined) {
-        deps.logger.info('Scope reconciled', {
+        deps.logger.info('Grants applied while reading', {
           scope: `account:${grant.accountId}`,
           status: grant.outcome?.status,
           ...grant.outcome?.applied,

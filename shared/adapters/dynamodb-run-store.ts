@@ -142,6 +142,17 @@ export class DynamoDbRunStore implements RunStorePort {
     return response.Attributes?.parts?.SS ?? [];
   }
 
+  async partsRead(runId: string): Promise<readonly string[]> {
+    const response = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { pk: { S: `run#${runId}` }, sk: { S: PARTS_READ } },
+        ConsistentRead: true,
+      }),
+    );
+    return response.Item?.parts?.SS ?? [];
+  }
+
   async organizationState(): Promise<OrganizationState> {
     const response = await this.client.send(
       new QueryCommand({

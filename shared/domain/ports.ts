@@ -161,6 +161,8 @@ export interface RunStorePort {
    * its own part missing from the answer while every other part is in it.
    */
   markPartRead(runId: string, part: string): Promise<readonly string[]>;
+  /** The parts of a run's read that are done so far (strongly consistent). */
+  partsRead(runId: string): Promise<readonly string[]>;
   organizationState(): Promise<OrganizationState>;
   acceptRules(accepted: NonNullable<OrganizationState['acceptedRules']>): Promise<void>;
   saveTotals(totals: NonNullable<OrganizationState['totals']>): Promise<void>;

@@ -77,6 +77,14 @@ describe('DynamoDbRunStore against the emulator', () => {
     expect([...again].sort()).toEqual(['accounts-0', 'directory']);
   });
 
+  it('answers the parts marked done so far, and none for a run with no part done', async () => {
+    expect(await store.partsRead('schedule-unread')).toEqual([]);
+    await store.markPartRead('schedule-read', 'directory');
+    await store.markPartRead('schedule-read', 'accounts-1');
+
+    expect([...(await store.partsRead('schedule-read'))].sort()).toEqual(['accounts-1', 'directory']);
+  });
+
   it('lets exactly one of several marks made at once see the set completed by its own part', async () => {
     const parts = ['directory', 'accounts-0', 'accounts-1', 'accounts-2'];
 

@@ -9,7 +9,7 @@ export class InMemoryRunStore implements RunStorePort {
   readonly runs = new Map<string, string>();
   readonly states = new Map<string, string>();
   /** The parts of each run's read marked done, in the order they were marked. */
-  readonly partsRead = new Map<string, string[]>();
+  readonly #partsRead = new Map<string, string[]>();
   #organization: OrganizationState = {};
   stateWrites = 0;
 
@@ -40,9 +40,13 @@ export class InMemoryRunStore implements RunStorePort {
   }
 
   async markPartRead(runId: string, part: string): Promise<readonly string[]> {
-    const before = this.partsRead.get(runId) ?? [];
-    if (!before.includes(part)) this.partsRead.set(runId, [...before, part]);
+    const before = this.#partsRead.get(runId) ?? [];
+    if (!before.includes(part)) this.#partsRead.set(runId, [...before, part]);
     return [...before];
+  }
+
+  async partsRead(runId: string): Promise<readonly string[]> {
+    return [...(this.#partsRead.get(runId) ?? [])];
   }
 
   async organizationState(): Promise<OrganizationState> {

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { AssignmentOperationError } from '../../../shared/domain/errors.js';
 import { type AccountAssignment, assignmentKey } from '../../../shared/domain/model.js';
 import type { RuleSet } from '../../../shared/domain/rules/schema.js';
-import { CHUNK_RESERVE_MS, type PartGrant, readRunPart } from '../../../shared/domain/runs/read-part.js';
+import {
+  CHUNK_RESERVE_MS,
+  GRANTS_IN_FLIGHT,
+  type PartGrant,
+  READ_AHEAD,
+  READ_CONCURRENCY,
+  readRunPart,
+} from '../../../shared/domain/runs/read-part.js';
 import type { TimeBudget } from '../../../shared/domain/runs/run-organization.js';
 import type { WorkItem } from '../../../shared/domain/scope.js';
 import { GROUP, PS, storyRules } from '../reconcile/world.js';
@@ -65,10 +72,12 @@ const readAll = async (
   parts: readonly ReadPartItem[],
   order: readonly number[],
   budget: () => TimeBudget = () => plenty,
+  laneEnvironments = 1,
 ): Promise<PartGrant[]> => {
   const grants: PartGrant[] = [];
+  const deps = { ...system.grantingReadPartDeps, laneEnvironments };
   const deliver = async (part: ReadPartItem) => {
-    const result = await readRunPart(system.grantingReadPartDeps, part.run, budget());
+    const result = await readRunPart(deps, part.run, budget());
     grants.push(...result.grants);
   };
   for (const index of order) await deliver(parts[index] as ReadPartItem);
@@ -86,12 +95,13 @@ const takeReadParts = (system: System): ReadPartItem[] => {
 };
 
 describe('the grants an accounts part applies while it reads', () => {
-  it('applies, between its parts and its items, every create of a single whole read exactly once, revokes nothing before the plan, and converges, whatever the order, duplicates and cut-offs of its deliveries', async () => {
+  it('applies, between its parts and its items, every create of a single whole read exactly once, revokes nothing before the plan, and converges, whatever the order, duplicates and cut-offs of its deliveries and the size of its lane', async () => {
     await fc.assert(
       fc.asyncProperty(
         deliveryOrder(1 + 10),
         fc.option(fc.integer({ min: 1, max: 40 }), { nil: null }),
-        async (order, cutOff) => {
+        fc.integer({ min: 1, max: 12 }),
+        async (order, cutOff, laneEnvironments) => {
           // Prepare
           const system = driftedSystem();
           const before = [...system.org.state.assignments];
@@ -99,7 +109,7 @@ describe('the grants an accounts part applies while it reads', () => {
           const parts = await startAndTakeParts(system);
 
           // Act: read every part, then apply the run's items
-          await readAll(system, parts, order, () => budgetOf(cutOff));
+          await readAll(system, parts, order, () => budgetOf(cutOff), laneEnvironments);
           const afterReading = [...system.org.state.assignments];
           const items = [...system.queue.items];
           await system.drain();
@@ -147,6 +157,64 @@ describe('the grants an accounts part applies while it reads', () => {
     expect(grants.length).toBeGreaterThan(0);
     expect(grants.every((g) => g.error === undefined && g.outcome?.status === 'applied')).toBe(true);
     expect(queuedCreates(system.queue.items)).toEqual([]);
+  });
+
+  it('stops granting once its run has fewer parts left to read than the lane has environments, and leaves the rest to the run’s items', async () => {
+    // Prepare: the deployed lane of ten, and the parts delivered one after another
+    const system = driftedSystem();
+    const whole = wholeReadPlan(system);
+    const parts = await startAndTakeParts(system);
+    const [directory, first, ...rest] = parts;
+    if (directory === undefined || first === undefined) throw new Error('expected the directory and accounts parts');
+
+    // Act
+    const grants = await readAll(
+      system,
+      parts,
+      parts.map((_, i) => i),
+      () => plenty,
+      10,
+    );
+
+    // Assess: with the directory read, ten parts were left and the first granted; after it, nine
+    const firstAccounts = new Set(first.run.read.accountIds);
+    expect(grants.length).toBeGreaterThan(0);
+    expect(grants.every((g) => firstAccounts.has(g.accountId))).toBe(true);
+    expect(rest).toHaveLength(9);
+    const queued = new Set(queuedCreates(system.queue.items));
+    const wanted = whole.create.map(assignmentKey);
+    expect(wanted.filter((key) => !firstAccounts.has(key.split('|')[0] ?? ''))).toEqual(
+      wanted.filter((key) => queued.has(key)),
+    );
+  });
+
+  it('reads no more than a few accounts ahead of its grants', async () => {
+    // Prepare: each create takes a while, as Identity Center's do
+    const system = driftedSystem();
+    const parts = await startAndTakeParts(system);
+    const [directory, first] = parts;
+    if (directory === undefined || first === undefined) throw new Error('expected the directory and accounts parts');
+    await readRunPart(system.grantingReadPartDeps, directory.run, plenty);
+    const ahead: number[] = [];
+    const granting = system.grantingReadPartDeps;
+    const deps = {
+      ...granting,
+      grant: async (...args: Parameters<NonNullable<typeof granting.grant>>) => {
+        const [item] = args;
+        const read = system.org.callsOf('listAccountAssignments').map((c) => c.args[0]);
+        const accounts = first.run.read.accountIds ?? [];
+        ahead.push(read.length - accounts.indexOf(item.scope.kind === 'account' ? item.scope.accountId : ''));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return (granting.grant as NonNullable<typeof granting.grant>)(...args);
+      },
+    };
+
+    // Act
+    await readRunPart(deps, first.run, plenty);
+
+    // Assess: an account's grants start at most READ_AHEAD accounts (and those in flight) after its read
+    expect(ahead.length).toBeGreaterThan(5);
+    expect(Math.max(...ahead)).toBeLessThanOrEqual(READ_AHEAD + GRANTS_IN_FLIGHT + READ_CONCURRENCY);
   });
 
   it('leaves every grant to the run’s items when the directory is read last', async () => {

@@ -79,8 +79,12 @@ export const runSystem = (org: InMemoryOrganization = storyOrganization(), ruleS
     };
   };
   const firstWorker = worker();
-  /** A read part's ports in a worker that applies its accounts' grants as it reads, as deployed. */
-  const grantingReadPartDeps: ReadPartDeps = { ...readPartDeps, grant: firstWorker.grant };
+  /**
+   * A read part's ports in a worker that applies its accounts' grants as it reads, as deployed,
+   * on a lane of one environment: parts delivered one after another all grant (with the
+   * deployed ten, every part after the first would find fewer parts left than environments).
+   */
+  const grantingReadPartDeps: ReadPartDeps = { ...readPartDeps, grant: firstWorker.grant, laneEnvironments: 1 };
   /** Runs every queued item, read parts included, until the queue is empty. */
   const drain = async (budget: TimeBudget = plenty, w = firstWorker) => {
     for (let items = queue.drain(); items.length > 0; items = queue.drain()) {
