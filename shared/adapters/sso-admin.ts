@@ -97,27 +97,57 @@ const MIN_POLL_PAUSE_MS = 100;
 const COLD_STEADY_POLLS = 5;
 
 /**
+ * How much a request already final at its first poll lowers the estimate, right after a miss: a
+ * probe for a shorter latency, slow so that a steady latency costs few second polls.
+ */
+const PROBE_STEP = 0.0025;
+/** Each further request final at its first poll, with no miss between, lowers it by this much more. */
+const PROBE_GROWTH = 1.05;
+/** The most one request lowers the estimate by, however long the estimate has not missed. */
+const MAX_PROBE_STEP = 0.05;
+
+/** What an environment has learnt about one operation's latency. */
+interface Learnt {
+  /** When to poll first, in ms after the write answered. */
+  estimateMs: number;
+  /** Requests final at their first poll since the last one that was not. */
+  hitsInARow: number;
+}
+
+const otherOperation = { create: 'delete', delete: 'create' } as const;
+
+/**
  * When to poll an assignment request's status. Writes on one account run one after another
  * (Identity Center updates one role per account at a time), so every moment between a request
  * landing and our poll seeing it is added to the account's whole chain of changes; a fixed or
  * growing schedule (1 s, 2.5 s, 4.75 s…) turns a 3-second request into a 4.75-second one. Polls
- * also draw from the same 20 TPS as everything else, so polling early and often is no answer.
+ * also draw from the same 20 TPS as everything else (docs/design.md §8), so polling early and
+ * often is no answer either: every poll that finds a request still in progress is a request the
+ * deployment's share pays for and learns nothing from but "not yet".
  *
- * The cadence learns the latency instead: the first poll comes at the current estimate; a request
- * still in progress then is polled again after a short step (a twentieth of the estimate, then
- * growing by half per further poll), and the estimate moves to the poll that saw it final (a time
- * known to be enough), but by at most a quarter per request, so that one slow outlier does not
- * delay every later poll; a request already final at the first poll lowers the estimate by 1%, so
- * that it keeps probing for a shorter latency. Each poll is a request against the deployment's
- * share of the rate (docs/design.md §8), so the probe is slow: in steady state about one request
- * in five costs a second poll (it was 5% and the middle of the last two polls, which missed on
- * most requests: 1.7 polls each, measured in docs/benchmarks.md), and a request is seen within a
- * twentieth of its latency. Until a first request has finished, polls come at the configured step
- * (five of them, then growing by half);
- * the first adapter built on a limiter fixes that schedule, as the first caller fixes the limit.
+ * The cadence learns, per operation, a high quantile of the latency rather than its middle: the
+ * first poll comes at the estimate; a request still in progress then is polled again after a short
+ * step (a twentieth of the estimate, then growing by half per further poll), and the estimate
+ * moves to the poll that saw it final (a time known to be enough), but by at most a quarter per
+ * request, so that one slow outlier does not delay every later poll. A request already final at
+ * its first poll lowers the estimate, to keep probing for a shorter latency: by a quarter of a
+ * percent right after a miss, a twentieth more with each further such request, at most 5%. The
+ * slow start of the probe is what makes the estimate a high quantile: a steady latency is missed
+ * about once in fifteen requests (1.07 polls each, where a constant 1% probe missed one in four to
+ * six: docs/benchmarks.md), and the growth is what still follows a latency that drops (from 3 s to
+ * within 5% of 2 s in about 40 requests, as the constant probe did). A latency that rises is
+ * followed at the next request (by up to a quarter per request). The cost is lateness where the latency varies: with a latency
+ * spread ±10% around 3 s, a request is seen about 0.29 s after it is done on average, against
+ * 0.26 s with the constant probe; with a steady one, 0.08 s either way.
+ *
+ * An operation with nothing learnt starts from the other operation's estimate when there is one
+ * (creates and deletes both change the same permission-set role on the account); with nothing
+ * learnt at all, polls come at the configured step (five of them, then growing by half), and the
+ * first estimate is the middle of the last two polls. The first adapter built on a limiter fixes
+ * that schedule, as the first caller fixes the limit.
  */
 class PollCadence {
-  readonly #estimateMs: { create?: number; delete?: number } = {};
+  readonly #learnt: { create?: Learnt; delete?: Learnt } = {};
 
   constructor(
     private readonly initialMs: number,
@@ -132,7 +162,7 @@ class PollCadence {
     /** The request was final at the poll `waitedMs` after it started. */
     done(waitedMs: number): void;
   } {
-    const estimate = this.#estimateMs[operation];
+    const estimate = (this.#learnt[operation] ?? this.#learnt[otherOperation[operation]])?.estimateMs;
     const first =
       estimate === undefined ? this.initialMs : Math.min(this.maxMs, Math.max(MIN_POLL_PAUSE_MS, Math.round(estimate)));
     let pause = first;
@@ -155,10 +185,17 @@ class PollCadence {
         return pause;
       },
       done: (waitedMs) => {
-        const current = this.#estimateMs[operation];
-        const observed = lastMissMs + (waitedMs - lastMissMs) / 2;
-        if (current === undefined) this.#estimateMs[operation] = observed;
-        else this.#estimateMs[operation] = misses === 0 ? current * 0.99 : Math.min(waitedMs, current * 1.25);
+        // Another request may have taught something since this one started: learn on top of that.
+        const current = this.#learnt[operation]?.estimateMs ?? estimate;
+        if (current === undefined) {
+          this.#learnt[operation] = { estimateMs: lastMissMs + (waitedMs - lastMissMs) / 2, hitsInARow: 0 };
+        } else if (misses > 0) {
+          this.#learnt[operation] = { estimateMs: Math.min(waitedMs, current * 1.25), hitsInARow: 0 };
+        } else {
+          const hits = this.#learnt[operation]?.hitsInARow ?? 0;
+          const step = Math.min(MAX_PROBE_STEP, PROBE_STEP * PROBE_GROWTH ** hits);
+          this.#learnt[operation] = { estimateMs: current * (1 - step), hitsInARow: hits + 1 };
+        }
       },
     };
   }
@@ -245,9 +282,9 @@ export class SsoAdminAdapter implements SsoAdminPort {
 
   async listAccountAssignments(
     accountId: string,
-    options: { readonly permissionSetArns?: readonly string[] } = {},
+    options: { readonly permissionSetArns?: readonly string[]; readonly likelyProvisioned?: readonly string[] } = {},
   ): Promise<AccountAssignment[]> {
-    const provisioned = await this.#setsToRead(accountId, options.permissionSetArns);
+    const provisioned = await this.#setsToRead(accountId, options.permissionSetArns, options.likelyProvisioned ?? []);
     const assignments: AccountAssignment[] = [];
     for (const permissionSetArn of provisioned) {
       assignments.push(...(await this.#assignmentsOfExisting(accountId, permissionSetArn)));
@@ -277,16 +314,24 @@ export class SsoAdminAdapter implements SsoAdminPort {
   }
 
   /**
-   * The permission sets whose assignments to read, in as few calls as we can tell in advance. One
-   * named set is read directly (`ListAccountAssignments` answers for a set that is not
-   * provisioned too, with none). Of several, only those provisioned to the account can hold
-   * assignments, and one listing of the provisioned sets usually saves more than it costs: a run
-   * that grants an account its first permission sets reads one listing instead of one per set.
+   * The permission sets whose assignments to read, in as few calls as we can tell in advance.
+   * `ListAccountAssignments` answers for a set that is not provisioned too (with none), so reading
+   * every named set directly is always right; listing the provisioned sets first costs one call
+   * and saves one per named set that turns out not to be provisioned. It pays, then, only when at
+   * least two of the named sets may not be: a run that grants an account its first permission sets
+   * reads one listing instead of one per set, and one that revokes (the sets held the assignments
+   * when the run read them) reads its sets directly.
    */
-  async #setsToRead(accountId: string, named: readonly string[] | undefined): Promise<readonly string[]> {
+  async #setsToRead(
+    accountId: string,
+    named: readonly string[] | undefined,
+    likelyProvisioned: readonly string[],
+  ): Promise<readonly string[]> {
     if (named === undefined) return this.#provisionedTo(accountId);
     const wanted = new Set(named);
-    if (wanted.size <= 1) return [...wanted];
+    const likely = new Set(likelyProvisioned);
+    const uncertain = [...wanted].filter((arn) => !likely.has(arn));
+    if (uncertain.length <= 1) return [...wanted];
     return (await this.#provisionedTo(accountId)).filter((arn) => wanted.has(arn));
   }
 

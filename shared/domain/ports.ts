@@ -58,13 +58,16 @@ export interface SsoAdminPort {
    * Every direct assignment on one account (`ListPermissionSetsProvisionedToAccount` + one
    * `ListAccountAssignments` per provisioned permission set). With `permissionSetArns`, only the
    * assignments in those permission sets, read with `ListAccountAssignments` for those of them
-   * that can hold any (one named set is read directly; of several, those provisioned). A
-   * permission set deleted meanwhile holds none, but only once `DescribePermissionSet` confirms
-   * it is gone: a not-found of `ListAccountAssignments` alone fails the listing.
+   * that can hold any: all of them directly when at most one may not be provisioned, otherwise
+   * those `ListPermissionSetsProvisionedToAccount` lists. `likelyProvisioned` names those of
+   * `permissionSetArns` the caller expects to hold assignments (they did when it last read them):
+   * it only helps choose the cheaper way to read, and never changes the answer. A permission set
+   * deleted meanwhile holds none, but only once `DescribePermissionSet` confirms it is gone: a
+   * not-found of `ListAccountAssignments` alone fails the listing.
    */
   listAccountAssignments(
     accountId: string,
-    options?: { readonly permissionSetArns?: readonly string[] },
+    options?: { readonly permissionSetArns?: readonly string[]; readonly likelyProvisioned?: readonly string[] },
   ): Promise<AccountAssignment[]>;
   /**
    * Every direct assignment of one principal (`ListAccountAssignmentsForPrincipal`). Only the

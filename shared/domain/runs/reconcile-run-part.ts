@@ -98,8 +98,7 @@ export const reconcileRunPart = async (
       directory === undefined
         ? loadScopeView(deps, { ruleSet, scope })
         : accountView(deps, ruleSet, directory, accountId),
-      options.assignments ??
-        deps.ssoAdmin.listAccountAssignments(accountId, { permissionSetArns: plannedPermissionSets(planned) }),
+      options.assignments ?? deps.ssoAdmin.listAccountAssignments(accountId, assignmentsToRead(planned)),
     ]);
     const input = {
       ruleSet,
@@ -203,6 +202,21 @@ export const plannedPermissionSets = (planned: PlannedPart): string[] => {
     if (parsed !== undefined) arns.add(parsed.permissionSetArn);
   }
   return [...arns].sort();
+};
+
+/**
+ * What to read of the account: the sets the item changes, and of them those the run saw holding
+ * an assignment (its revocations), which the adapter can read without first listing what is
+ * provisioned (docs/design.md §1.3).
+ */
+const assignmentsToRead = (
+  planned: PlannedPart,
+): { readonly permissionSetArns: string[]; readonly likelyProvisioned?: string[] } => {
+  const revoked = plannedPermissionSets({ delete: [...(planned.delete ?? []), ...(planned.offboard ?? [])] });
+  return {
+    permissionSetArns: plannedPermissionSets(planned),
+    ...(revoked.length === 0 ? {} : { likelyProvisioned: revoked }),
+  };
 };
 
 /** One account's view: the account and the OU tree read live, the directory from the run. */

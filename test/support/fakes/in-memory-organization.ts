@@ -292,7 +292,7 @@ export class InMemoryOrganization implements OrganizationsPort, IdentityStorePor
 
   async listAccountAssignments(
     accountId: string,
-    options?: { readonly permissionSetArns?: readonly string[] },
+    options?: { readonly permissionSetArns?: readonly string[]; readonly likelyProvisioned?: readonly string[] },
   ): Promise<AccountAssignment[]> {
     this.#enter('listAccountAssignments', options === undefined ? [accountId] : [accountId, options]);
     const only = options?.permissionSetArns === undefined ? undefined : new Set(options.permissionSetArns);

@@ -18,6 +18,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-sso-admin';
 import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RetriesExhaustedError } from '../../../shared/adapters/backoff.js';
 import { createAssignmentLimiter } from '../../../shared/adapters/limiter.js';
@@ -270,6 +271,54 @@ describe('SsoAdminAdapter.listAccountAssignments', () => {
 
     // Assess
     await expect(listing).rejects.toBe(notFound);
+  });
+
+  it('reads several named permission sets directly when at most one of them may not be provisioned', async () => {
+    // Prepare: the caller expects AdministratorAccess to hold assignments; ReadOnlyAccess may not.
+    sso.on(ListAccountAssignmentsCommand, { PermissionSetArn: PS_ADMIN }).resolves({
+      AccountAssignments: [
+        { AccountId: '111122223333', PermissionSetArn: PS_ADMIN, PrincipalType: 'GROUP', PrincipalId: 'g-1' },
+      ],
+    });
+    sso.on(ListAccountAssignmentsCommand, { PermissionSetArn: PS_READ }).resolves({ AccountAssignments: [] });
+    const { adapter } = makeAdapter();
+
+    // Act
+    const found = await adapter.listAccountAssignments('111122223333', {
+      permissionSetArns: [PS_ADMIN, PS_READ],
+      likelyProvisioned: [PS_ADMIN],
+    });
+
+    // Assess
+    expect(found.map((a) => a.principalId)).toEqual(['g-1']);
+    expect(sso.commandCalls(ListPermissionSetsProvisionedToAccountCommand)).toEqual([]);
+    expect(sso.commandCalls(ListAccountAssignmentsCommand).map((c) => c.args[0].input.PermissionSetArn)).toEqual([
+      PS_ADMIN,
+      PS_READ,
+    ]);
+  });
+
+  it('lists the provisioned permission sets first when two named sets or more may not be provisioned', async () => {
+    // Prepare: neither of the two sets the caller does not vouch for is provisioned.
+    const PS_OTHER = 'arn:aws:sso:::permissionSet/ssoins-1/ps-other';
+    sso
+      .on(ListPermissionSetsProvisionedToAccountCommand)
+      .resolves({ PermissionSets: [PS_ADMIN] })
+      .on(ListAccountAssignmentsCommand)
+      .resolves({ AccountAssignments: [] });
+    const { adapter } = makeAdapter();
+
+    // Act
+    await adapter.listAccountAssignments('111122223333', {
+      permissionSetArns: [PS_ADMIN, PS_READ, PS_OTHER],
+      likelyProvisioned: [PS_ADMIN],
+    });
+
+    // Assess
+    expect(sso.commandCalls(ListPermissionSetsProvisionedToAccountCommand)).toHaveLength(1);
+    expect(sso.commandCalls(ListAccountAssignmentsCommand).map((c) => c.args[0].input.PermissionSetArn)).toEqual([
+      PS_ADMIN,
+    ]);
   });
 });
 
@@ -586,8 +635,8 @@ describe('SsoAdminAdapter status poll cadence', () => {
     // Act
     await adapter.createAccountAssignment(assignment('111122225555'));
 
-    // Assess: 1% shorter than 2,500 ms.
-    expect(sleeps).toEqual([2475]);
+    // Assess: a quarter of a percent shorter than 2,500 ms.
+    expect(sleeps).toEqual([2494]);
   });
 
   it('after a miss, polls the next request when the last one was seen final', async () => {
@@ -611,6 +660,134 @@ describe('SsoAdminAdapter status poll cadence', () => {
 
     // Assess
     expect(sleeps).toEqual([2625]);
+  });
+});
+
+describe('SsoAdminAdapter status poll cadence against a latency', () => {
+  /**
+   * Fakes Identity Center on a virtual clock that only the adapter's pauses move: the n-th request
+   * (creates and deletes counted together) is final once `latencyOf(n)` ms have passed since it
+   * was sent. Returns the pauses before each poll, per request.
+   */
+  const onLatency = (latencyOf: (n: number) => number) => {
+    let now = 0;
+    const requests = new Map<string, number>();
+    const pausesPerRequest: number[][] = [];
+    const start = () => {
+      const id = `req-${requests.size}`;
+      requests.set(id, now + latencyOf(requests.size));
+      pausesPerRequest.push([]);
+      return { Status: 'IN_PROGRESS' as const, RequestId: id };
+    };
+    const poll = (id: string) => ({
+      Status: now >= (requests.get(id) ?? Number.POSITIVE_INFINITY) ? ('SUCCEEDED' as const) : ('IN_PROGRESS' as const),
+      RequestId: id,
+    });
+    sso.on(CreateAccountAssignmentCommand).callsFake(async () => ({ AccountAssignmentCreationStatus: start() }));
+    sso.on(DeleteAccountAssignmentCommand).callsFake(async () => ({ AccountAssignmentDeletionStatus: start() }));
+    sso.on(DescribeAccountAssignmentCreationStatusCommand).callsFake(async (input) => ({
+      AccountAssignmentCreationStatus: poll(input.AccountAssignmentCreationRequestId),
+    }));
+    sso.on(DescribeAccountAssignmentDeletionStatusCommand).callsFake(async (input) => ({
+      AccountAssignmentDeletionStatus: poll(input.AccountAssignmentDeletionRequestId),
+    }));
+    const { adapter } = makeAdapter({
+      sleep: async (ms) => {
+        now += ms;
+        pausesPerRequest.at(-1)?.push(ms);
+      },
+    });
+    /** Sends `count` requests of one kind, one after another, as an account's chain does. */
+    const send = async (kind: 'create' | 'delete', count: number) => {
+      for (let i = 0; i < count; i++) {
+        const a = assignment('111122223333', `g-${kind}-${pausesPerRequest.length}`);
+        await (kind === 'create' ? adapter.createAccountAssignment(a) : adapter.deleteAccountAssignment(a));
+      }
+    };
+    return { send, pausesPerRequest };
+  };
+  const polls = (requests: readonly (readonly number[])[]) => requests.reduce((sum, p) => sum + p.length, 0);
+
+  it('polls a steady latency about once per request, and sees each request within a twentieth of it', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 500, max: 8_000 }), async (latencyMs) => {
+        // Prepare: the latency is learnt over a first 50 requests.
+        sso.reset();
+        const { send, pausesPerRequest } = onLatency(() => latencyMs);
+        await send('create', 50);
+        pausesPerRequest.length = 0;
+
+        // Act
+        await send('create', 300);
+
+        // Assess: a constant 1% probe cost 1.17 polls per request on this fake.
+        expect(polls(pausesPerRequest) / 300).toBeLessThanOrEqual(1.1);
+        for (const pauses of pausesPerRequest) {
+          const seenAt = pauses.reduce((sum, p) => sum + p, 0);
+          expect(seenAt - latencyMs).toBeLessThanOrEqual(Math.max(100, latencyMs / 20) * 1.06);
+        }
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('lowers the estimate by more with each request in a row that is final at its first poll', async () => {
+    // Prepare: the latency drops from 3 s to 1 s once the estimate is learnt.
+    const { send, pausesPerRequest } = onLatency((n) => (n < 30 ? 3_000 : 1_000));
+    await send('create', 30);
+    pausesPerRequest.length = 0;
+
+    // Act
+    await send('create', 22);
+
+    // Assess: twenty requests later, one request lowers the first pause by more than twice as much.
+    const firsts = pausesPerRequest.map((pauses) => pauses[0] ?? 0);
+    const step = (i: number) => (firsts[i] ?? 0) - (firsts[i + 1] ?? 0);
+    expect(firsts.every((pause, i) => i === 0 || pause < (firsts[i - 1] ?? 0))).toBe(true);
+    expect(step(20)).toBeGreaterThan(2 * step(0));
+  });
+
+  it('follows a latency that drops by a third within 45 requests', async () => {
+    // Prepare
+    const { send, pausesPerRequest } = onLatency((n) => (n < 30 ? 3_000 : 2_000));
+    await send('create', 30);
+    pausesPerRequest.length = 0;
+
+    // Act
+    await send('create', 45);
+
+    // Assess
+    expect(pausesPerRequest.at(-1)?.[0]).toBeLessThanOrEqual(2_100);
+  });
+
+  it('follows a latency that rises by up to a quarter at the next request', async () => {
+    // Prepare
+    const { send, pausesPerRequest } = onLatency((n) => (n < 30 ? 2_500 : 3_000));
+    await send('create', 31);
+    pausesPerRequest.length = 0;
+
+    // Act
+    await send('create', 1);
+
+    // Assess: the first poll waits at least the new latency, and sees the request done.
+    expect(pausesPerRequest).toEqual([[expect.any(Number)]]);
+    expect(pausesPerRequest[0]?.[0]).toBeGreaterThanOrEqual(3_000);
+  });
+
+  it("polls the first deletion at the creates' estimate rather than at the configured step", async () => {
+    // Prepare: creates have taught the estimate; no deletion has run yet.
+    const { send, pausesPerRequest } = onLatency(() => 3_000);
+    await send('create', 30);
+    pausesPerRequest.length = 0;
+
+    // Act
+    await send('delete', 1);
+
+    // Assess: one poll, at about the latency; the configured schedule would have polled three times.
+    expect(pausesPerRequest).toHaveLength(1);
+    expect(pausesPerRequest[0]).toHaveLength(1);
+    expect(pausesPerRequest[0]?.[0]).toBeGreaterThanOrEqual(3_000);
+    expect(pausesPerRequest[0]?.[0]).toBeLessThanOrEqual(3_150);
   });
 });
 

@@ -67,6 +67,31 @@ describe('reconcileRunPart with the run directory', () => {
     ]);
   });
 
+  it('names the permission sets of its revocations and offboarding as likely provisioned when it reads them', async () => {
+    // Prepare: developers hold AdministratorAccess that no rule grants; carol, disabled, holds CustomThing
+    const system = runSystem();
+    system.org.state.assignments.push(
+      { accountId: PROD, permissionSetArn: PS.admin, principalType: 'GROUP', principalId: GROUP.developers },
+      { accountId: PROD, permissionSetArn: PS.custom, principalType: 'USER', principalId: USER.carol },
+    );
+    system.org.updateUser(USER.carol, { active: false });
+    const { itemFor, from } = await plannedSweep(system);
+
+    // Act
+    await system.firstWorker.run(itemFor(`account:${PROD}`));
+
+    // Assess: ReadOnlyAccess is only granted in, so the run cannot tell whether it is provisioned.
+    expect(callsSince(system.org.calls, from, 'listAccountAssignments').map((c) => c.args)).toEqual([
+      [
+        PROD,
+        {
+          permissionSetArns: [PS.admin, PS.readOnly, PS.custom].sort(),
+          likelyProvisioned: [PS.admin, PS.custom].sort(),
+        },
+      ],
+    ]);
+  });
+
   it('does not grant a user disabled since the run read the directory, and says why', async () => {
     // Prepare
     const { system, itemFor } = await plannedSweep();
