@@ -127,22 +127,24 @@ const otherOperation = { create: 'delete', delete: 'create' } as const;
  *
  * The cadence learns, per operation, a high quantile of the latency rather than its middle: the
  * first poll comes at the estimate; a request still in progress then is polled again after a short
- * step (a twentieth of the estimate, then growing by half per further poll), and the estimate
- * moves to the poll that saw it final (a time known to be enough), but by at most a quarter per
- * request, so that one slow outlier does not delay every later poll. A request already final at
- * its first poll lowers the estimate, to keep probing for a shorter latency: by a quarter of a
- * percent right after a miss, a twentieth more with each further such request, at most 5%. The
- * slow start of the probe is what makes the estimate a high quantile: a steady latency is missed
- * about once in fifteen requests (1.07 polls each; a constant 1% probe missed one in six), and on
- * the benchmark's anchor, where the latency the adapter sees varies with its own round trips,
- * creates cost 1.15 polls and deletes 1.07, against 1.25 each (docs/benchmarks.md); the growth is what still follows a latency that drops (from 3 s to
- * within 5% of 2 s in about 40 requests, as the constant probe did). A latency that rises is
- * followed at the next request (by up to a quarter per request). The cost is lateness where the latency varies: with a latency
- * spread ±10% around 3 s, a request is seen about 0.29 s after it is done on average, against
- * 0.26 s with the constant probe; with a steady one, 0.08 s either way.
+ * step (a twentieth of the estimate, then growing by half per further poll), and the estimate moves
+ * to the poll that saw it final (a time known to be enough), but by at most a quarter per request,
+ * so that one slow outlier does not delay every later poll. A request already final at its first
+ * poll lowers the estimate, to keep probing for a shorter latency: by a quarter of a percent right
+ * after a miss, a twentieth more with each further such request, at most 5%. The slow start of the
+ * probe is what makes the estimate a high quantile: a steady latency is missed about once in
+ * fifteen requests (1.07 polls each, simulated; a constant 1% probe, 1.17), and on the benchmark's
+ * anchor, where the latency the adapter sees varies with its own round trips, creates cost 1.15
+ * polls and deletes 1.07, against 1.25 each (docs/benchmarks.md). The growth is what still follows
+ * a latency that drops (from 3 s to within 5% of 2 s in about 40 requests, as the constant probe
+ * did); one that rises is followed at the next request, by up to a quarter per request. The cost is
+ * lateness where the latency varies: simulated with a latency spread ±10% around 3 s, a request is
+ * seen about 0.29 s after it is done on average, against 0.26 s with the constant probe; with a
+ * steady one, 0.08 s either way.
  *
  * An operation with nothing learnt starts from the other operation's estimate when there is one
- * (creates and deletes both change the same permission-set role on the account); with nothing
+ * (both are Identity Center provisioning the account's permission-set roles; should deletes be
+ * quicker, the probe finds it within about 40 requests, and slower, at the next); with nothing
  * learnt at all, polls come at the configured step (five of them, then growing by half), and the
  * first estimate is the middle of the last two polls. The first adapter built on a limiter fixes
  * that schedule, as the first caller fixes the limit.
