@@ -8,13 +8,13 @@ import {
   type PermissionSet,
   type User,
 } from '../model.js';
+import { plan } from '../plan.js';
 import type { Plan, PlannedCreate } from '../plan-types.js';
 import type { IdentityStorePort, OrganizationsPort, SsoAdminPort } from '../ports.js';
 import type { ReconcileOutcome } from '../reconcile/outcome.js';
 import { ReconcileError } from '../reconcile/reconcile-error.js';
 import { ruleNeeds } from '../reconcile/rule-needs.js';
 import type { WorkItem, WorkItemOrigin } from '../scope.js';
-import { planOrganizationRun } from './organization-run.js';
 import { type PlannedPart, partAssignmentKey, type ReadPart, type RunContext, type RunRecord } from './run.js';
 import { DIRECTORY_STATE, type RunDirectory } from './run-directory.js';
 import {
@@ -266,6 +266,7 @@ class PartGranter {
   private readonly creates = new Map<string, readonly PlannedCreate[]>();
   private directory: RunDirectory | undefined;
   private frame: RunFrame | undefined;
+  private accountsById: Map<string, RunFrame['view']['accounts'][number]> | undefined;
   private checkedAt = Number.NEGATIVE_INFINITY;
   /** Set once the run has fewer parts left to read than the lane has environments. */
   private stopped = false;
@@ -281,7 +282,7 @@ class PartGranter {
 
   /** An account the part has read. */
   read(account: ReadAccount): void {
-    this.waiting.push(account);
+    if (!this.stopped) this.waiting.push(account);
   }
 
   /** Whether the part has read {@link READ_AHEAD} accounts more than it has granted, and should read no further now. */
@@ -323,16 +324,22 @@ class PartGranter {
    * reading read on, and leave the grants still due to the plan, which spreads them over the lane.
    */
   private async check(): Promise<void> {
-    const [directory, frame, done] = await Promise.all([
-      this.directory ??
-        (this.deps.store.loadState(this.run.runId, DIRECTORY_STATE) as Promise<RunDirectory | undefined>),
-      this.frame ?? loadFrame(this.deps.store, this.run.runId),
-      this.deps.store.partsRead(this.run.runId),
+    const done = await this.deps.store.partsRead(this.run.runId);
+    const unread = readPartNames(this.run.read?.accounts ?? 0).filter((name) => !done.includes(name)).length;
+    if (unread < (this.deps.laneEnvironments ?? READ_PARALLELISM)) {
+      // Nothing more to grant: the accounts read from now on need not be kept for it either.
+      this.stopped = true;
+      this.waiting.length = 0;
+      return;
+    }
+    // The directory is saved whole or not at all; the frame is loaded once it is there.
+    if (this.directory !== undefined || !done.includes(DIRECTORY_STATE)) return;
+    const [directory, frame] = await Promise.all([
+      this.deps.store.loadState(this.run.runId, DIRECTORY_STATE) as Promise<RunDirectory | undefined>,
+      loadFrame(this.deps.store, this.run.runId),
     ]);
     this.frame = frame;
     this.directory = directory;
-    const unread = readPartNames(this.run.read?.accounts ?? 0).filter((name) => !done.includes(name)).length;
-    if (unread < (this.deps.laneEnvironments ?? READ_PARALLELISM)) this.stopped = true;
   }
 
   /** Plans the account's creates (with every other account waiting, in one pass) and applies them. */
@@ -378,26 +385,29 @@ class PartGranter {
     if (known !== undefined) return known;
     const { frame, directory } = this;
     if (frame === undefined || directory === undefined) return [];
+    this.accountsById ??= new Map(frame.view.accounts.map((a) => [a.id, a]));
     const batch = [account, ...this.waiting];
     const ids = new Set(batch.map((a) => a.id));
     const tags = new Map<string, Readonly<Record<string, string>>>();
     for (const a of batch) if (a.tags !== undefined) tags.set(a.id, a.tags);
-    const { plan } = planOrganizationRun({
+    const accounts = withTagsRead(
+      batch.flatMap((a) => this.accountsById?.get(a.id) ?? []),
+      tags,
+    );
+    // The run's plan takes its creates from the rules' plan alone (offboarding only revokes), so
+    // the rules' plan of these accounts is what the run's plan will create on them.
+    const { create } = plan({
       ruleSet: frame.ruleSet,
-      view: {
-        ...frame.view,
-        accounts: withTagsRead(
-          frame.view.accounts.filter((a) => ids.has(a.id)),
-          tags,
-        ),
-        ...directory,
-      },
+      view: { ...frame.view, accounts, ...directory },
       actualAssignments: batch.flatMap((a) => a.assignments),
       actualMemberships: directory.groupMemberships,
+      accountIds: ids,
+      includeMemberships: false,
+      guard: 'off',
       now: this.deps.clock.now(),
     });
     const byAccount = new Map<string, PlannedCreate[]>(batch.map((a) => [a.id, []]));
-    for (const c of plan.create) byAccount.get(c.accountId)?.push(c);
+    for (const c of create) byAccount.get(c.accountId)?.push(c);
     for (const [id, creates] of byAccount) this.creates.set(id, creates);
     const mine = this.creates.get(account.id) ?? [];
     this.creates.delete(account.id);
