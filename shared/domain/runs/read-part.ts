@@ -532,26 +532,27 @@ const readWhileTime = async <T, R>(
   let failed = false;
   const inTime = (): boolean => budget.remainingMs() >= CHUNK_RESERVE_MS;
   const lane = async (): Promise<void> => {
-    while (!failed) {
-      const due = await granter?.next(next >= items.length);
-      if (due === undefined && next >= items.length) return;
-      if (next > 0 && !inTime()) return;
-      if (due !== undefined) {
-        await granter?.apply(due);
-        continue;
-      }
-      if (granter?.holdsReads() === true) {
-        await granter.slotFree();
-        continue;
-      }
-      const index = next++;
-      try {
+    try {
+      while (!failed) {
+        const due = await granter?.next(next >= items.length);
+        if (due === undefined && next >= items.length) return;
+        if (next > 0 && !inTime()) return;
+        if (due !== undefined) {
+          await granter?.apply(due);
+          continue;
+        }
+        if (granter?.holdsReads() === true) {
+          await granter.slotFree();
+          continue;
+        }
+        const index = next++;
         results[index] = await read(items[index] as T);
-      } catch (error) {
-        failed = true;
-        throw error;
+        granter?.read(results[index] as R);
       }
-      granter?.read(results[index] as R);
+    } catch (error) {
+      // A failed read (or run store look-up) stops the other lanes taking more.
+      failed = true;
+      throw error;
     }
   };
   const lanes = await Promise.allSettled(

@@ -217,6 +217,33 @@ describe('the grants an accounts part applies while it reads', () => {
     expect(Math.max(...ahead)).toBeLessThanOrEqual(READ_AHEAD + GRANTS_IN_FLIGHT + READ_CONCURRENCY);
   });
 
+  it('fails the part without reading on when the run store cannot say how far the run is, and saves nothing', async () => {
+    // Prepare: the directory is read; the run store then refuses the look-up of the parts read
+    const system = driftedSystem();
+    const [directory, first] = await startAndTakeParts(system);
+    if (directory === undefined || first === undefined) throw new Error('expected the directory and accounts parts');
+    await readRunPart(system.grantingReadPartDeps, directory.run, plenty);
+    const store = system.store;
+    const refusing = new Proxy(store, {
+      get: (target, key) =>
+        key === 'partsRead'
+          ? async () => {
+              throw new Error('ProvisionedThroughputExceededException');
+            }
+          : (Reflect.get(target, key, target).bind?.(target) ?? Reflect.get(target, key, target)),
+    });
+    const accounts = first.run.read.accountIds ?? [];
+
+    // Act
+    const delivered = readRunPart({ ...system.grantingReadPartDeps, store: refusing }, first.run, plenty);
+
+    // Assess
+    await expect(delivered).rejects.toThrow('ProvisionedThroughputExceededException');
+    expect(system.org.callsOf('listAccountAssignments').length).toBeLessThan(accounts.length);
+    expect(await store.loadState(RUN_ID, first.run.read.name)).toBeUndefined();
+    expect(system.org.writeCalls()).toEqual([]);
+  });
+
   it('leaves every grant to the run’s items when the directory is read last', async () => {
     // Prepare
     const system = driftedSystem();
