@@ -266,7 +266,8 @@ class PartGranter {
   private readonly creates = new Map<string, readonly PlannedCreate[]>();
   private directory: RunDirectory | undefined;
   private frame: RunFrame | undefined;
-  private accountsById: Map<string, RunFrame['view']['accounts'][number]> | undefined;
+  /** The frame's accounts by id, built when the frame is loaded. */
+  private accountsById = new Map<string, RunFrame['view']['accounts'][number]>();
   private checkedAt = Number.NEGATIVE_INFINITY;
   /** Set once the run has fewer parts left to read than the lane has environments. */
   private stopped = false;
@@ -339,6 +340,7 @@ class PartGranter {
       loadFrame(this.deps.store, this.run.runId),
     ]);
     this.frame = frame;
+    this.accountsById = new Map(frame.view.accounts.map((a) => [a.id, a]));
     this.directory = directory;
   }
 
@@ -385,13 +387,12 @@ class PartGranter {
     if (known !== undefined) return known;
     const { frame, directory } = this;
     if (frame === undefined || directory === undefined) return [];
-    this.accountsById ??= new Map(frame.view.accounts.map((a) => [a.id, a]));
     const batch = [account, ...this.waiting];
     const ids = new Set(batch.map((a) => a.id));
     const tags = new Map<string, Readonly<Record<string, string>>>();
     for (const a of batch) if (a.tags !== undefined) tags.set(a.id, a.tags);
     const accounts = withTagsRead(
-      batch.flatMap((a) => this.accountsById?.get(a.id) ?? []),
+      batch.flatMap((a) => this.accountsById.get(a.id) ?? []),
       tags,
     );
     // The run's plan takes its creates from the rules' plan alone (offboarding only revokes), so

@@ -16,11 +16,11 @@ import type { WorkItem } from '../../../shared/domain/scope.js';
 import { GROUP, PS, storyRules } from '../reconcile/world.js';
 import {
   deliveryOrder,
-  isReadPart,
   largerSystem,
   plenty,
   type ReadPartItem,
   startAndTakeParts,
+  takeReadParts,
   wholeReadPlan,
 } from './support.js';
 
@@ -81,17 +81,10 @@ const readAll = async (
     grants.push(...result.grants);
   };
   for (const index of order) await deliver(parts[index] as ReadPartItem);
-  for (let more = takeReadParts(system); more.length > 0; more = takeReadParts(system)) {
+  for (let more = takeReadParts(system.queue); more.length > 0; more = takeReadParts(system.queue)) {
     for (const part of more) await deliver(part);
   }
   return grants;
-};
-
-const takeReadParts = (system: System): ReadPartItem[] => {
-  const parts = system.queue.items.filter(isReadPart);
-  const rest = system.queue.items.filter((item) => !isReadPart(item));
-  system.queue.items.splice(0, system.queue.items.length, ...rest);
-  return parts;
 };
 
 describe('the grants an accounts part applies while it reads', () => {

@@ -137,7 +137,8 @@ export type ReadPartItem = WorkItem & { readonly run: RunContext & { readonly re
 
 export const isReadPart = (item: WorkItem): item is ReadPartItem => item.run?.read !== undefined;
 
-const takeReadParts = (queue: InMemoryQueue): ReadPartItem[] => {
+/** Takes the read parts out of the queue, leaving every other item queued. */
+export const takeReadParts = (queue: InMemoryQueue): ReadPartItem[] => {
   const parts = queue.items.filter(isReadPart);
   const rest = queue.items.filter((item) => !isReadPart(item));
   queue.items.splice(0, queue.items.length, ...rest);
